@@ -1,0 +1,10 @@
+"""Settings for the test suite: the real settings, served over plain HTTP and hashing fast."""
+
+import os
+
+os.environ.setdefault("DJANGO_HTTPS", "0")
+
+from config.settings import *  # noqa: F403
+
+# Hashing a password costs ~0.3 s with the real hasher; tests log in hundreds of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,58 @@
+"""Refusals of the ledger's services."""
+
+from django.utils.translation import gettext_lazy as _
+
+from households.errors import DomainError
+
+
+class RuleRetired(DomainError):
+    code = "rule_retired"
+    default_message = _("The rule “%(rule)s” is retired and can no longer be recorded.")
+
+
+class RuleCapReached(DomainError):
+    code = "rule_cap_reached"
+    default_message = _(
+        "Household %(number)s has already been recorded for “%(rule)s” %(cap)s times in %(year)s, the most allowed."
+    )
+
+
+class FutureDate(DomainError):
+    code = "future_date"
+    default_message = _("The date of the deed cannot be in the future.")
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    default_message = _("Please give a reason.")
+
+
+class ZeroPoints(DomainError):
+    code = "zero_points"
+    default_message = _("The points must not be zero.")
+
+
+class NotReversible(DomainError):
+    code = "not_reversible"
+    default_message = _("This entry cannot be reversed.")
+
+
+class AlreadyReversed(DomainError):
+    code = "already_reversed"
+    default_message = _("This entry has already been reversed.")
+
+
+class InsufficientBalance(DomainError):
+    code = "insufficient_balance"
+    default_message = _("Household %(number)s has %(balance)s points to spend; %(cost)s are needed.")
+
+
+class BatchRefused(DomainError):
+    """A batch that applied nothing, with every household it refused and why."""
+
+    code = "batch_refused"
+    default_message = _("Nothing was recorded: %(count)s households were refused.")
+
+    def __init__(self, refusals: list[tuple[object, str]]):
+        self.refusals = refusals
+        super().__init__(count=len(refusals))

@@ -1,0 +1,24 @@
+"""`flush`, which empties the whole database, with the ledger's append-only triggers lifted.
+
+The triggers guard individual entries against edits; they are not meant to stop the deliberate
+destruction of a whole database. PostgreSQL flushes with TRUNCATE, which row triggers never see,
+but SQLite flushes with DELETE, which they refuse — and the test runner flushes between
+transactional tests. So on SQLite the triggers are dropped for the flush and put back after it.
+"""
+
+from django.core.management.commands.flush import Command as FlushCommand
+from django.db import connections
+
+from credits import append_only
+
+
+class Command(FlushCommand):
+    def handle(self, **options):
+        connection = connections[options["database"]]
+        if connection.vendor != "sqlite":
+            return super().handle(**options)
+        append_only.remove(connection)
+        try:
+            return super().handle(**options)
+        finally:
+            append_only.install(connection)

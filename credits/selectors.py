@@ -1,0 +1,63 @@
+"""Reads of the ledger."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from credits.models import Entry
+from households.models import Household
+
+# One pass over the ledger: each entry's *_after must equal the previous one's plus its own
+# points (the chain), and each household's cached score and balance must equal its sums.
+# Window functions run on SQLite ≥ 3.25 and on PostgreSQL alike.
+RECONCILE_SQL = """
+WITH chain AS (
+    SELECT household_id, points, in_score, score_after, balance_after,
+           LAG(score_after, 1, 0) OVER w AS prev_score,
+           LAG(balance_after, 1, 0) OVER w AS prev_balance
+    FROM credits_entry
+    WINDOW w AS (PARTITION BY household_id ORDER BY id)
+), sums AS (
+    SELECT household_id,
+           SUM(CASE WHEN in_score THEN points ELSE 0 END) AS score_sum,
+           SUM(points) AS balance_sum,
+           SUM(CASE WHEN score_after <> prev_score + CASE WHEN in_score THEN points ELSE 0 END
+                     OR balance_after <> prev_balance + points THEN 1 ELSE 0 END) AS breaks
+    FROM chain
+    GROUP BY household_id
+)
+SELECT h.id, v.code, h.number, h.score, h.balance,
+       COALESCE(s.score_sum, 0), COALESCE(s.balance_sum, 0), COALESCE(s.breaks, 0)
+FROM households_household h
+JOIN households_village v ON v.id = h.village_id
+LEFT JOIN sums s ON s.household_id = h.id
+WHERE h.score <> COALESCE(s.score_sum, 0)
+   OR h.balance <> COALESCE(s.balance_sum, 0)
+   OR COALESCE(s.breaks, 0) > 0
+ORDER BY h.id
+"""
+
+
+@dataclass(frozen=True)
+class LedgerDifference:
+    household_id: int
+    village_code: str
+    number: str
+    score: int
+    balance: int
+    score_sum: int
+    balance_sum: int
+    chain_breaks: int
+
+
+def ledger_differences() -> list[LedgerDifference]:
+    """Every household whose cache disagrees with its entries, or whose chain is broken."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECONCILE_SQL)
+        return [LedgerDifference(*row) for row in cursor.fetchall()]
+
+
+def statement(household: Household) -> QuerySet[Entry]:
+    """A household's entries, newest first, as its bank book reads."""
+    return household.entries.select_related("recorded_by", "reverses", "reversal").order_by("-id")

@@ -1,0 +1,269 @@
+"""The only writers of the ledger.
+
+Every function here writes its entries and the household's cached score and balance in one
+transaction. The household rows are locked first, always in id order (see `_lock_households`),
+and only then checked, so a check (closed? cap reached? enough to spend?) cannot be invalidated
+by a concurrent writer before the entry lands.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from credits.errors import (
+    AlreadyReversed,
+    BatchRefused,
+    FutureDate,
+    InsufficientBalance,
+    NotReversible,
+    ReasonRequired,
+    RuleCapReached,
+    RuleRetired,
+    ZeroPoints,
+)
+from credits.models import Entry, Rule
+from households.errors import DomainError, HouseholdClosed, HouseholdNumberTaken, NotYours
+from households.models import Household, Village
+from households.selectors import villages_for
+from households.services import ensure_may_change, initials_of
+
+Kind = Entry.Kind
+
+
+def household_open(
+    *,
+    village: Village,
+    number: str,
+    head_name: str,
+    by,
+    group: str = "",
+    address: str = "",
+    phone: str = "",
+    opening_points: int | None = None,
+    opened_on: date | None = None,
+) -> Household:
+    """Open a household and write its opening entry (the base score unless told otherwise)."""
+    ensure_may_change(user=by, village_id=village.pk)
+    points = settings.XIANGFENG_BASE_SCORE if opening_points is None else opening_points
+    number = number.strip()
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(
+                village=village,
+                number=number,
+                head_name=head_name.strip(),
+                head_initials=initials_of(head_name.strip()),
+                group=group.strip(),
+                address=address.strip(),
+                phone=phone.strip(),
+            )
+            _post(
+                household=household,
+                kind=Kind.OPENING,
+                points=points,
+                occurred_on=opened_on or timezone.localdate(),
+                by=by,
+            )
+    except IntegrityError:
+        if Household.objects.filter(village=village, number=number).exists():
+            raise HouseholdNumberTaken(number=number) from None
+        raise
+    return household
+
+
+def entry_record(*, household: Household, rule: Rule, occurred_on: date, by, note: str = "") -> Entry:
+    """Record one occurrence of a rule for one household: an award or a deduction."""
+    (entry,) = entry_record_batch(households=[household], rule=rule, occurred_on=occurred_on, by=by, note=note)
+    return entry
+
+
+def entry_record_batch(
+    *, households: Iterable[Household], rule: Rule, occurred_on: date, by, note: str = ""
+) -> list[Entry]:
+    """Record one rule for many households, all or nothing.
+
+    Refuses the whole batch if any household is closed or has reached the rule's yearly cap,
+    naming each such household. Runs a fixed number of queries whatever the number of households.
+    """
+    _check_date(occurred_on)
+    if not rule.active:
+        raise RuleRetired(rule=rule.name)
+    ids = sorted({h.pk for h in households})
+    kind = Kind.AWARD if rule.points > 0 else Kind.DEDUCTION
+    with transaction.atomic():
+        locked = _lock_households(ids, by=by)
+        used = _uses_this_year(ids, rule=rule, year=occurred_on.year)
+        refusals: list[tuple[Household, DomainError]] = []
+        for household in locked:
+            if not household.active:
+                refusals.append((household, HouseholdClosed(number=household.number)))
+            elif rule.cap_per_year is not None and used.get(household.pk, 0) >= rule.cap_per_year:
+                error = RuleCapReached(
+                    number=household.number, rule=rule.name, cap=rule.cap_per_year, year=occurred_on.year
+                )
+                refusals.append((household, error))
+        if len(refusals) == 1 and len(locked) == 1:
+            raise refusals[0][1]
+        if refusals:
+            raise BatchRefused([(household, error.message) for household, error in refusals])
+        entries = [
+            Entry(
+                household=household,
+                kind=kind,
+                points=rule.points,
+                in_score=True,
+                rule=rule,
+                rule_name=rule.name,
+                occurred_on=occurred_on,
+                note=note.strip(),
+                recorded_by=by,
+                score_after=household.score + rule.points,
+                balance_after=household.balance + rule.points,
+            )
+            for household in locked
+        ]
+        Household.objects.filter(pk__in=ids).update(score=F("score") + rule.points, balance=F("balance") + rule.points)
+        return Entry.objects.bulk_create(entries)
+
+
+def entry_adjust(*, household: Household, points: int, reason: str, by, occurred_on: date | None = None) -> Entry:
+    """A manual correction outside the catalogue; it counts toward the score and needs a reason."""
+    if not reason.strip():
+        raise ReasonRequired()
+    if points == 0:
+        raise ZeroPoints()
+    occurred_on = occurred_on or timezone.localdate()
+    _check_date(occurred_on)
+    with transaction.atomic():
+        (locked,) = _lock_households([household.pk], by=by)
+        return _post(
+            household=locked, kind=Kind.ADJUSTMENT, points=points, occurred_on=occurred_on, note=reason.strip(), by=by
+        )
+
+
+def entry_reverse(*, entry: Entry, reason: str, by) -> Entry:
+    """Undo a mistaken entry with a reversal entry that points at it; each entry at most once.
+
+    Spending at the shop is undone by voiding the redemption, which returns the goods as well,
+    so redemptions are refused here.
+    """
+    if not reason.strip():
+        raise ReasonRequired()
+    if entry.kind == Kind.REVERSAL:
+        raise NotReversible(_("A reversal cannot itself be reversed."))
+    if entry.kind == Kind.OPENING:
+        raise NotReversible(_("An opening entry cannot be reversed; record an adjustment instead."))
+    if entry.kind == Kind.REDEMPTION:
+        raise NotReversible(_("Spending at the shop is undone by voiding the redemption."))
+    with transaction.atomic():
+        (household,) = _lock_households([entry.household_id], by=by)
+        return _reverse_locked(entry=entry, household=household, reason=reason, by=by)
+
+
+def _reverse_locked(*, entry: Entry, household: Household, reason: str, by) -> Entry:
+    if Entry.objects.filter(reverses=entry).exists():
+        raise AlreadyReversed()
+    return _post(
+        household=household,
+        kind=Kind.REVERSAL,
+        points=-entry.points,
+        in_score=entry.in_score,
+        rule=entry.rule,
+        rule_name=entry.rule_name,
+        occurred_on=timezone.localdate(),
+        note=reason.strip(),
+        by=by,
+        reverses=entry,
+    )
+
+
+def _lock_households(ids: list[int], *, by) -> list[Household]:
+    """Lock the households' rows for this transaction, in id order, after checking scope.
+
+    The only `select_for_update` in the ledger. Taking rows in one fixed order means two batches
+    sharing households wait for each other instead of deadlocking; the exchange takes the
+    household before any product for the same reason. On SQLite the IMMEDIATE transaction has
+    already serialized writers and this lock is a no-op.
+    """
+    households = list(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(households) != len(ids):
+        raise NotYours()
+    village_ids = {household.village_id for household in households}
+    if villages_for(by, write=True).filter(pk__in=village_ids).count() != len(village_ids):
+        raise NotYours()
+    return households
+
+
+def _uses_this_year(ids: list[int], *, rule: Rule, year: int) -> dict[int, int]:
+    """How many times each household was recorded for `rule` in `year`, not counting reversed entries."""
+    if rule.cap_per_year is None:
+        return {}
+    rows = (
+        Entry.objects.filter(
+            household_id__in=ids,
+            rule=rule,
+            kind__in=[Kind.AWARD, Kind.DEDUCTION],
+            occurred_on__year=year,
+            reversal__isnull=True,
+        )
+        .values("household_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["household_id"]: row["n"] for row in rows}
+
+
+def _post(
+    *,
+    household: Household,
+    kind: str,
+    points: int,
+    occurred_on: date,
+    by,
+    in_score: bool = True,
+    rule: Rule | None = None,
+    rule_name: str = "",
+    note: str = "",
+    reverses: Entry | None = None,
+) -> Entry:
+    """Append one entry to a locked household's ledger and move its cached score and balance.
+
+    A spending entry (negative, outside the score) carries the guard `balance >= cost` in its
+    UPDATE, so even a caller that forgot the lock cannot spend what is not there.
+    """
+    if not household.active:
+        raise HouseholdClosed(number=household.number)
+    score_delta = points if in_score else 0
+    guarded = Household.objects.filter(pk=household.pk, active=True)
+    spending = not in_score and points < 0
+    if spending:
+        guarded = guarded.filter(balance__gte=-points)
+    if guarded.update(score=F("score") + score_delta, balance=F("balance") + points) != 1:
+        if spending:
+            raise InsufficientBalance(number=household.number, balance=household.balance, cost=-points)
+        raise HouseholdClosed(number=household.number)
+    household.score += score_delta
+    household.balance += points
+    return Entry.objects.create(
+        household=household,
+        kind=kind,
+        points=points,
+        in_score=in_score,
+        rule=rule,
+        rule_name=rule_name,
+        occurred_on=occurred_on,
+        note=note,
+        recorded_by=by,
+        score_after=household.score,
+        balance_after=household.balance,
+        reverses=reverses,
+    )
+
+
+def _check_date(occurred_on: date) -> None:
+    if occurred_on > timezone.localdate():
+        raise FutureDate()

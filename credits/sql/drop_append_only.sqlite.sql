@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS credits_entry_no_update;
+DROP TRIGGER IF EXISTS credits_entry_no_delete;

@@ -1,0 +1,105 @@
+"""Towns, villages and households: who the ledger is about, and who may look after them.
+
+A household is the unit of the scheme. Its `score` and `balance` are a cache of the sums of its
+ledger entries (see `credits.models`); only the ledger's services change them. Staff are scoped
+through plain many-to-many assignments: a clerk to villages, an officer to towns.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Town(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="officer_of_towns",
+        verbose_name=_("officers"),
+        help_text=_("Town officers who may read every village of this town."),
+    )
+
+    class Meta:
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short Latin code used in links, e.g. nongfeng."),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages", verbose_name=_("town"))
+    clerks = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="clerk_of_villages",
+        verbose_name=_("clerks"),
+        help_text=_("Clerks who keep this village's households and ledger."),
+    )
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["town__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="households", verbose_name=_("village")
+    )
+    number = models.CharField(_("household number"), max_length=20)
+    head_name = models.CharField(_("head of household"), max_length=50)
+    # Pinyin initials of the head's name (应美凤 → ymf), kept so search can use an index.
+    head_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False)
+    group = models.CharField(_("group / grid"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    score = models.IntegerField(_("score"), default=0, editable=False)
+    balance = models.IntegerField(_("balance"), default=0, editable=False)
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["village", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "number"], name="household_number_unique_in_village"),
+            models.CheckConstraint(
+                condition=models.Q(active=True) | models.Q(closed_on__isnull=False),
+                name="household_closed_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["village", "head_initials"], name="household_initials_idx"),
+            models.Index(fields=["village", "group"], name="household_group_idx"),
+            models.Index(fields=["village", "-score"], name="household_score_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.head_name}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234: enough to recognise a number, not enough to call it."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"

@@ -1,0 +1,45 @@
+"""Reads of villages and households, scoped to the person asking.
+
+Every list a member of staff sees starts from `villages_for(user)`: superusers see every village,
+clerks the villages they are assigned to, officers the villages of their towns.
+"""
+
+from django.db.models import Q, QuerySet
+
+from households.models import Household, Village
+
+
+def villages_for(user, *, write: bool = False) -> QuerySet[Village]:
+    """The villages `user` may read, or with `write` the ones they may change.
+
+    Officers read only: they never appear among the writers.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Village.objects.none()
+    if user.is_superuser:
+        return Village.objects.all()
+    scope = Q(clerks=user)
+    if not write:
+        scope |= Q(town__officers=user)
+    return Village.objects.filter(pk__in=Village.objects.filter(scope).values("pk"))
+
+
+def households_for(user, *, write: bool = False) -> QuerySet[Household]:
+    return Household.objects.filter(village__in=villages_for(user, write=write))
+
+
+def may_change_village(user, village_id: int) -> bool:
+    return villages_for(user, write=True).filter(pk=village_id).exists()
+
+
+def household_search(queryset: QuerySet[Household], term: str) -> QuerySet[Household]:
+    """Households whose number, head's name or pinyin initials match what a person typed."""
+    term = term.strip()
+    if not term:
+        return queryset
+    return queryset.filter(
+        Q(number__iexact=term)
+        | Q(number__istartswith=term)
+        | Q(head_name__contains=term)
+        | Q(head_initials__istartswith=term.lower())
+    )

@@ -1,0 +1,94 @@
+"""The fixed world every test starts from.
+
+Two villages of one town: 农丰村 (A), kept by Alice, and 永丰村 (B), kept by Bob. Olivia is the
+town's officer and may read both. Sam keeps a shop and no village. Mallory is staff with no
+assignment at all and must see nothing. Households a1, a2 live in A and b1 in B.
+"""
+
+import pytest
+
+from tests.factories import PASSWORD, RuleFactory, TownFactory, UserFactory, VillageFactory, open_household
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def town(db):
+    return TownFactory(name="百步镇")
+
+
+@pytest.fixture
+def village_a(town):
+    return VillageFactory(code="nongfeng", name="农丰村", town=town)
+
+
+@pytest.fixture
+def village_b(town):
+    return VillageFactory(code="yongfeng", name="永丰村", town=town)
+
+
+@pytest.fixture
+def alice(village_a):
+    user = UserFactory(username="alice", role="clerk")
+    village_a.clerks.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(village_b):
+    user = UserFactory(username="bob", role="clerk")
+    village_b.clerks.add(user)
+    return user
+
+
+@pytest.fixture
+def olivia(town):
+    user = UserFactory(username="olivia", role="officer")
+    town.officers.add(user)
+    return user
+
+
+@pytest.fixture
+def sam(db):
+    return UserFactory(username="sam", role="shopkeeper")
+
+
+@pytest.fixture
+def mallory(db):
+    return UserFactory(username="mallory")
+
+
+@pytest.fixture
+def a1(village_a, alice):
+    return open_household(village_a, by=alice, number="0001", head_name="应美凤", group="第一组", phone="13812341234")
+
+
+@pytest.fixture
+def a2(village_a, alice):
+    return open_household(village_a, by=alice, number="0002", head_name="王建国", group="第二组")
+
+
+@pytest.fixture
+def b1(village_b, bob):
+    return open_household(village_b, by=bob, number="0001", head_name="李秀英", group="第一组")
+
+
+@pytest.fixture
+def award(db):
+    """+2, no cap."""
+    return RuleFactory(name="测试奖励", points=2)
+
+
+@pytest.fixture
+def capped_award(db):
+    """+5, at most twice a household a year."""
+    return RuleFactory(name="测试限次奖励", points=5, cap_per_year=2)
+
+
+@pytest.fixture
+def deduction(db):
+    """−5, like 破坏环境."""
+    return RuleFactory(name="测试扣分", points=-5)
