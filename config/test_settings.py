@@ -8,3 +8,6 @@ from config.settings import *  # noqa: F403
 
 # Hashing a password costs ~0.3 s with the real hasher; tests log in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The real settings serve hashed static files from a manifest that only `collectstatic` writes.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -1,27 +1,36 @@
-"""Install and lift the database triggers that keep ledger entries append-only.
+"""Install and lift the database triggers that keep the books append-only.
 
-The SQL lives beside the migrations in `credits/sql/`, one file per database vendor, so a
-reviewer reads exactly what runs on SQLite and on PostgreSQL.
+Each app that keeps append-only tables holds their SQL beside its migrations, in `<app>/sql/`,
+one file per database vendor, so a reviewer reads exactly what runs on SQLite and PostgreSQL:
+the ledger's entries here, and the shop's movements, redemptions and voids in `exchange/sql/`.
 """
 
 from pathlib import Path
 
 import sqlparse
+from django.apps import apps
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+def _sql_dir(app_label: str) -> Path:
+    return Path(apps.get_app_config(app_label).path) / "sql"
 
 
-def _run(connection, name: str) -> None:
-    script = (SQL_DIR / f"{name}.{connection.vendor}.sql").read_text()
+def _run(connection, app_label: str, name: str) -> None:
+    script = (_sql_dir(app_label) / f"{name}.{connection.vendor}.sql").read_text()
     with connection.cursor() as cursor:
         for statement in sqlparse.split(script):
             if sqlparse.format(statement, strip_comments=True).strip():
                 cursor.execute(statement)
 
 
-def install(connection) -> None:
-    _run(connection, "append_only")
+def install(connection, app_label: str = "credits") -> None:
+    _run(connection, app_label, "append_only")
 
 
-def remove(connection) -> None:
-    _run(connection, "drop_append_only")
+def remove(connection, app_label: str = "credits") -> None:
+    _run(connection, app_label, "drop_append_only")
+
+
+def guarded_apps() -> list[str]:
+    """The installed apps that keep append-only tables."""
+    return [config.label for config in apps.get_app_configs() if (Path(config.path) / "sql").is_dir()]

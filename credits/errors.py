@@ -1,6 +1,7 @@
 """Refusals of the ledger's services."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from households.errors import DomainError
 
@@ -51,7 +52,11 @@ class BatchRefused(DomainError):
     """A batch that applied nothing, with every household it refused and why."""
 
     code = "batch_refused"
-    default_message = _("Nothing was recorded: %(count)s households were refused.")
+    default_message = ngettext_lazy(
+        "Nothing was recorded: %(count)s household was refused.",
+        "Nothing was recorded: %(count)s households were refused.",
+        "count",
+    )
 
     def __init__(self, refusals: list[tuple[object, str]]):
         self.refusals = refusals

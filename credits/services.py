@@ -149,19 +149,55 @@ def entry_adjust(*, household: Household, points: int, reason: str, by, occurred
 def entry_reverse(*, entry: Entry, reason: str, by) -> Entry:
     """Undo a mistaken entry with a reversal entry that points at it; each entry at most once.
 
+    The reversal carries the date of the deed it undoes, so yearly and per-domain figures net
+    out in the period the mistake was made in; `created_at` says when it was undone.
     Spending at the shop is undone by voiding the redemption, which returns the goods as well,
     so redemptions are refused here.
     """
     if not reason.strip():
         raise ReasonRequired()
-    if entry.kind == Kind.REVERSAL:
-        raise NotReversible(_("A reversal cannot itself be reversed."))
-    if entry.kind == Kind.OPENING:
-        raise NotReversible(_("An opening entry cannot be reversed; record an adjustment instead."))
-    if entry.kind == Kind.REDEMPTION:
-        raise NotReversible(_("Spending at the shop is undone by voiding the redemption."))
     with transaction.atomic():
         (household,) = _lock_households([entry.household_id], by=by)
+        if entry.kind == Kind.REVERSAL:
+            raise NotReversible(_("A reversal cannot itself be reversed."))
+        if entry.kind == Kind.OPENING:
+            raise NotReversible(_("An opening entry cannot be reversed; record an adjustment instead."))
+        if entry.kind == Kind.REDEMPTION:
+            raise NotReversible(_("Spending at the shop is undone by voiding the redemption."))
+        return _reverse_locked(entry=entry, household=household, reason=reason, by=by)
+
+
+def entry_spend(*, household: Household, points: int, by, note: str = "") -> Entry:
+    """Take `points` from a household's balance for goods; its score is untouched.
+
+    For the exchange only, which has already checked that `by` serves this household's village
+    and, keeping the shop's lock order, has already locked the products being sold.
+    """
+    if points <= 0:
+        raise ZeroPoints()
+    with transaction.atomic():
+        (locked,) = _lock_households([household.pk], by=by, scope_checked=True)
+        if locked.active and locked.balance < points:
+            raise InsufficientBalance(number=locked.number, balance=locked.balance, cost=points)
+        return _post(
+            household=locked,
+            kind=Kind.REDEMPTION,
+            points=-points,
+            in_score=False,
+            occurred_on=timezone.localdate(),
+            note=note,
+            by=by,
+        )
+
+
+def entry_refund(*, entry: Entry, reason: str, by) -> Entry:
+    """Return the points of a voided redemption with a reversal of its entry. For the exchange only."""
+    if entry.kind != Kind.REDEMPTION:
+        raise NotReversible()
+    if not reason.strip():
+        raise ReasonRequired()
+    with transaction.atomic():
+        (household,) = _lock_households([entry.household_id], by=by, scope_checked=True)
         return _reverse_locked(entry=entry, household=household, reason=reason, by=by)
 
 
@@ -175,27 +211,30 @@ def _reverse_locked(*, entry: Entry, household: Household, reason: str, by) -> E
         in_score=entry.in_score,
         rule=entry.rule,
         rule_name=entry.rule_name,
-        occurred_on=timezone.localdate(),
+        occurred_on=entry.occurred_on,
         note=reason.strip(),
         by=by,
         reverses=entry,
     )
 
 
-def _lock_households(ids: list[int], *, by) -> list[Household]:
+def _lock_households(ids: list[int], *, by, scope_checked: bool = False) -> list[Household]:
     """Lock the households' rows for this transaction, in id order, after checking scope.
 
-    The only `select_for_update` in the ledger. Taking rows in one fixed order means two batches
-    sharing households wait for each other instead of deadlocking; the exchange takes the
-    household before any product for the same reason. On SQLite the IMMEDIATE transaction has
-    already serialized writers and this lock is a no-op.
+    The ledger's one `select_for_update`. Taking rows in one fixed order means two batches
+    sharing households wait for each other instead of deadlocking. The shop locks its products
+    before calling in here (see `exchange.services`), and the ledger never locks a product, so
+    the two lock orders cannot cross. On SQLite the IMMEDIATE transaction has already serialized
+    writers and this lock is a no-op. `scope_checked` is for the exchange, whose shopkeepers are
+    scoped by their shop rather than as clerks of a village.
     """
     households = list(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(households) != len(ids):
         raise NotYours()
-    village_ids = {household.village_id for household in households}
-    if villages_for(by, write=True).filter(pk__in=village_ids).count() != len(village_ids):
-        raise NotYours()
+    if not scope_checked:
+        village_ids = {household.village_id for household in households}
+        if villages_for(by, write=True).filter(pk__in=village_ids).count() != len(village_ids):
+            raise NotYours()
     return households
 
 

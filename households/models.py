@@ -5,6 +5,8 @@ ledger entries (see `credits.models`); only the ledger's services change them. S
 through plain many-to-many assignments: a clerk to villages, an officer to towns.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +57,11 @@ class Village(models.Model):
         return self.name
 
 
+def new_card_token() -> str:
+    """An unguessable code for the household's card; issuing a new one revokes the old."""
+    return secrets.token_urlsafe(16)
+
+
 class Household(models.Model):
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="households", verbose_name=_("village")
@@ -71,6 +78,9 @@ class Household(models.Model):
     score = models.IntegerField(_("score"), default=0, editable=False)
     balance = models.IntegerField(_("balance"), default=0, editable=False)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    card_token = models.CharField(
+        _("card code"), max_length=32, unique=True, default=new_card_token, editable=False
+    )
 
     class Meta:
         verbose_name = _("household")

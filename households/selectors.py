@@ -4,6 +4,8 @@ Every list a member of staff sees starts from `villages_for(user)`: superusers s
 clerks the villages they are assigned to, officers the villages of their towns.
 """
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from households.models import Household, Village
@@ -43,3 +45,19 @@ def household_search(queryset: QuerySet[Household], term: str) -> QuerySet[House
         | Q(head_name__contains=term)
         | Q(head_initials__istartswith=term.lower())
     )
+
+
+# A household card's QR code holds its lookup link, …/lookup/c/<token>/; a scanner at the counter
+# types that link (or, from older cards, the bare token) followed by Enter.
+CARD_LINK = re.compile(r"/c/([A-Za-z0-9_-]{16,32})/?\s*$")
+BARE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def card_token_in(text: str) -> str | None:
+    """The card code in what a scanner typed, if it typed one."""
+    text = text.strip()
+    if match := CARD_LINK.search(text):
+        return match.group(1)
+    if BARE_TOKEN.match(text):
+        return text
+    return None

@@ -14,10 +14,20 @@ from households.errors import NotYours
 from households.models import Household
 from households.selectors import may_change_village
 
+# Characters read one way as a surname and another in ordinary words (曾 zēng, not céng): a
+# name's first character is read as a surname, so 曾国藩 is found by "zgf".
+SURNAME_INITIALS = {
+    "曾": "z", "单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "翟": "z", "乐": "y",
+    "覃": "q", "种": "c", "秘": "b", "繁": "p", "召": "s", "员": "y", "隗": "w", "冼": "x",
+}  # fmt: skip
+
 
 def initials_of(name: str) -> str:
     """应美凤 → ymf; Latin letters and digits pass through in lower case."""
+    name = name.strip()
     letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    if len(name) > 1 and name[0] in SURNAME_INITIALS:
+        letters[0] = SURNAME_INITIALS[name[0]]
     return "".join(letter for letter in letters if letter.strip()).lower()[:50]
 
 

@@ -17,8 +17,11 @@ class Command(FlushCommand):
         connection = connections[options["database"]]
         if connection.vendor != "sqlite":
             return super().handle(**options)
-        append_only.remove(connection)
+        guarded = append_only.guarded_apps()
+        for app_label in guarded:
+            append_only.remove(connection, app_label)
         try:
             return super().handle(**options)
         finally:
-            append_only.install(connection)
+            for app_label in guarded:
+                append_only.install(connection, app_label)

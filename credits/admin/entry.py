@@ -1,0 +1,145 @@
+"""The ledger, read-only: every entry of the user's villages, and the page that reverses one.
+
+Entries are never added, changed or deleted here (the database refuses it too); a mistake is
+undone by a reversal entry written by `credits.services.entry_reverse`.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from credits.admin.household import REVERSIBLE_KINDS
+from credits.admin.pages import form_page
+from credits.forms import ReverseForm
+from credits.models import Entry
+from credits.services import entry_reverse
+from households.admin import ScopedAdmin, VillageListFilter, may_write
+from households.errors import DomainError
+from households.selectors import villages_for
+
+
+def signed_points(points: int):
+    css = "xf-plus" if points > 0 else "xf-minus"
+    return format_html('<span class="{}">{}</span>', css, f"{points:+d}")
+
+
+@admin.register(Entry)
+class EntryAdmin(ScopedAdmin):
+    change_form_template = "admin/credits/entry/change_form.html"
+    list_display = (
+        "created_at",
+        "household",
+        "kind",
+        "rule_name",
+        "points_signed",
+        "score_after",
+        "balance_after",
+        "occurred_on",
+        "recorded_by",
+    )
+    list_filter = (
+        "kind",
+        "rule__domain",
+        ("occurred_on", admin.DateFieldListFilter),
+        ("household__village", VillageListFilter),
+    )
+    list_select_related = ("household", "recorded_by")
+    search_fields = ("=household__number", "household__head_name", "^household__head_initials")
+    search_help_text = gettext_lazy("Household number, head's name, or pinyin initials.")
+    # Counting a county's whole ledger on every page would be slow, and nobody needs the total.
+    show_full_result_count = False
+    fields = (
+        "household",
+        "kind",
+        "points",
+        "in_score",
+        "rule",
+        "rule_name",
+        "occurred_on",
+        "note",
+        "score_after",
+        "balance_after",
+        "recorded_by",
+        "created_at",
+        "reverses",
+        "reversed_by",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return Entry.objects.filter(household__village__in=villages_for(request.user)).select_related(
+            "household", "recorded_by", "reverses", "reversal"
+        )
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<int:object_id>/reverse/", self.admin_site.admin_view(self.reverse_view), name=f"{name}_reverse"),
+            *super().get_urls(),
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_reverse_permission(self, request, entry) -> bool:
+        return request.user.has_perm("credits.add_entry") and may_write(request, entry.household.village_id)
+
+    @admin.display(description=gettext_lazy("points"), ordering="points")
+    def points_signed(self, entry):
+        return signed_points(entry.points)
+
+    @admin.display(description=gettext_lazy("reversed by"))
+    def reversed_by(self, entry):
+        reversal = getattr(entry, "reversal", None)
+        if reversal is None:
+            return "-"
+        url = reverse("admin:credits_entry_change", args=[reversal.pk])
+        return format_html('<a href="{}">{}</a>', url, reversal)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["can_reverse"] = (
+                obj.kind in REVERSIBLE_KINDS
+                and getattr(obj, "reversal", None) is None
+                and obj.household.active
+                and self.has_reverse_permission(request, obj)
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def reverse_view(self, request, object_id):
+        """Undo a mistaken entry with a reversal entry, giving the reason."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        entry = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_reverse_permission(request, entry):
+            raise PermissionDenied
+        form = ReverseForm(request.POST) if request.method == "POST" else ReverseForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                reversal = entry_reverse(entry=entry, reason=form.cleaned_data["reason"], by=request.user)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                message = _("Entry #%(entry)s was reversed: score %(score)s, balance %(balance)s.")
+                params = {"entry": entry.pk, "score": reversal.score_after, "balance": reversal.balance_after}
+                self.message_user(request, message % params, messages.SUCCESS)
+                return redirect("admin:households_household_statement", entry.household_id)
+        return form_page(
+            self,
+            request,
+            form=form,
+            title=_("Reverse entry #%(entry)s") % {"entry": entry.pk},
+            submit_label=_("Reverse"),
+            household=entry.household,
+            entry=entry,
+        )

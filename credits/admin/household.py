@@ -1,0 +1,247 @@
+"""The ledger's pages for a household: opening, the statement, recording, adjusting, and batches.
+
+`households.admin.HouseholdAdmin` keeps the household's own fields. Every page here that writes
+needs `credits.add_entry` and the household's village in the user's care; each calls one service
+and shows its refusal (a `DomainError`) as a form error, with nothing saved.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from credits.admin.pages import admin_page, form_page
+from credits.errors import BatchRefused
+from credits.forms import AdjustForm, RecordEntryForm
+from credits.models import Entry
+from credits.selectors import statement
+from credits.services import entry_adjust, entry_record, entry_record_batch, household_open
+from households.admin import HouseholdAdmin, may_write, writable_village_ids
+from households.errors import DomainError
+from households.forms import HouseholdOpenForm
+from households.models import Household
+from households.selectors import villages_for
+
+STATEMENT_PAGE_SIZE = 50
+# What a clerk may undo with a reversal; shop spending is undone by voiding the redemption.
+REVERSIBLE_KINDS = {Entry.Kind.AWARD, Entry.Kind.DEDUCTION, Entry.Kind.ADJUSTMENT}
+
+
+class HouseholdLedgerAdmin(HouseholdAdmin):
+    change_form_template = "admin/credits/household/change_form.html"
+    list_display = (
+        "number",
+        "head_name",
+        "village",
+        "score",
+        "balance",
+        "statement_link",
+        "group",
+        "active",
+        "phone_masked",
+    )
+    actions = ["record_rule", *HouseholdAdmin.actions]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        # Before the defaults, whose "<path:object_id>/" would swallow these.
+        return [
+            path("<int:object_id>/statement/", view(self.statement_view), name=f"{name}_statement"),
+            path("<int:object_id>/record/", view(self.record_view), name=f"{name}_record"),
+            path("<int:object_id>/adjust/", view(self.adjust_view), name=f"{name}_adjust"),
+            *super().get_urls(),
+        ]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("households.add_household") and bool(writable_village_ids(request))
+
+    def has_record_permission(self, request, obj=None):
+        """May record, adjust and reverse entries: for `obj`'s village, or for some village."""
+        if not request.user.has_perm("credits.add_entry"):
+            return False
+        if obj is None:
+            return request.user.is_superuser or bool(writable_village_ids(request))
+        return may_write(request, obj.village_id)
+
+    @admin.display(description=gettext_lazy("statement"))
+    def statement_link(self, household):
+        url = reverse("admin:households_household_statement", args=[household.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Statement"))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["can_record"] = obj.active and self.has_record_permission(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Open a household through the ledger's service, which writes its opening entry."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        villages = villages_for(request.user, write=True)
+        if request.method == "POST":
+            form = HouseholdOpenForm(request.POST, villages=villages)
+            if form.is_valid():
+                try:
+                    household = household_open(by=request.user, **form.cleaned_data)
+                except DomainError as error:
+                    form.add_error(None, error.message)
+                else:
+                    self.log_addition(request, household, [{"added": {}}])
+                    message = _("Household %(household)s was opened with %(score)s points.")
+                    self.message_user(
+                        request, message % {"household": household, "score": household.score}, messages.SUCCESS
+                    )
+                    return redirect("admin:households_household_statement", household.pk)
+        else:
+            form = HouseholdOpenForm(villages=villages)
+        return form_page(self, request, form=form, title=_("Open a household"), submit_label=_("Open"))
+
+    def statement_view(self, request, object_id):
+        """The household's bank book, newest first, a fixed number of queries whatever its length."""
+        household = self._household(request, object_id)
+        if not request.user.has_perm("credits.view_entry"):
+            raise PermissionDenied
+        paginator = Paginator(statement(household), STATEMENT_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        can_record = household.active and self.has_record_permission(request, household)
+        rows = []
+        for entry in page:
+            # Both sides of a reversal come with the page (select_related): no query per row.
+            reversal = getattr(entry, "reversal", None)
+            can_reverse = can_record and reversal is None and entry.kind in REVERSIBLE_KINDS
+            rows.append({"entry": entry, "reversal": reversal, "can_reverse": can_reverse})
+        return admin_page(
+            self,
+            request,
+            "admin/credits/household/statement.html",
+            title=_("Statement of household %(household)s") % {"household": household},
+            household=household,
+            page=page,
+            page_range=paginator.get_elided_page_range(page.number),
+            rows=rows,
+            can_record=can_record,
+            can_change=self.has_change_permission(request, household),
+        )
+
+    def record_view(self, request, object_id):
+        household = self._household(request, object_id, write=True)
+        form = RecordEntryForm(request.POST) if request.method == "POST" else RecordEntryForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = entry_record(household=household, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                message = _(
+                    "Recorded “%(rule)s” (%(points)+d) for %(household)s: score %(score)s, balance %(balance)s."
+                )
+                return self._done(request, household, message, entry)
+        return form_page(
+            self,
+            request,
+            form=form,
+            title=_("Record an entry for %(household)s") % {"household": household},
+            submit_label=_("Record"),
+            household=household,
+        )
+
+    def adjust_view(self, request, object_id):
+        household = self._household(request, object_id, write=True)
+        form = AdjustForm(request.POST) if request.method == "POST" else AdjustForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = entry_adjust(household=household, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                message = _("Adjusted %(household)s by %(points)+d: score %(score)s, balance %(balance)s.")
+                return self._done(request, household, message, entry)
+        return form_page(
+            self,
+            request,
+            form=form,
+            title=_("Adjust the points of %(household)s") % {"household": household},
+            submit_label=_("Adjust"),
+            household=household,
+        )
+
+    @admin.action(description=gettext_lazy("Record a rule for the selected households"), permissions=["record"])
+    def record_rule(self, request, queryset):
+        """Ask for the rule, then record it for every chosen household, all or nothing."""
+        households = list(queryset.order_by("village__name", "number"))
+        select_across = request.POST.get("select_across") == "1"
+        applying = "apply" in request.POST
+        form = RecordEntryForm(request.POST) if applying else RecordEntryForm()
+        refusals = []
+        if applying and request.POST.get("expected") != str(len(households)):
+            # The selection is read again on confirming ("select all" from the list's filters):
+            # if it is not what the clerk was shown, say so rather than record for other households.
+            form.add_error(None, _("The list of households changed meanwhile; please check it and confirm again."))
+        elif applying and form.is_valid():
+            try:
+                entries = entry_record_batch(households=households, by=request.user, **form.cleaned_data)
+            except BatchRefused as error:
+                refusals = error.refusals
+                form.add_error(None, error.message)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                rule = form.cleaned_data["rule"]
+                message = ngettext(
+                    "Recorded “%(rule)s” (%(points)+d) for %(count)d household.",
+                    "Recorded “%(rule)s” (%(points)+d) for %(count)d households.",
+                    len(entries),
+                )
+                self.message_user(
+                    request,
+                    message % {"rule": rule.name, "points": rule.points, "count": len(entries)},
+                    messages.SUCCESS,
+                )
+                return None  # back to the list, its filters kept
+        refused_ids = {household.pk for household, _message in refusals}
+        return admin_page(
+            self,
+            request,
+            "admin/credits/household/record_batch.html",
+            title=_("Record a rule for %(count)d households") % {"count": len(households)},
+            adminform=helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
+            form=form,
+            media=self.media + form.media,
+            households=households,
+            refusals=refusals,
+            refused_ids=refused_ids,
+            select_across=select_across,
+            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+        )
+
+    def _household(self, request, object_id, *, write: bool = False) -> Household:
+        """The household if the user may read it (else 404) and, with `write`, record for it (else 403)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        household = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if write and not self.has_record_permission(request, household):
+            raise PermissionDenied
+        return household
+
+    def _done(self, request, household, message, entry):
+        params = {
+            "rule": entry.rule_name,
+            "points": entry.points,
+            "household": household,
+            "score": entry.score_after,
+            "balance": entry.balance_after,
+        }
+        self.message_user(request, message % params, messages.SUCCESS)
+        return redirect("admin:households_household_statement", household.pk)
+
+
+# households.admin registered the household's own admin (it must not know the ledger); the
+# ledger's version replaces it so that the one household page also carries the ledger's tools.
+admin.site.unregister(Household)
+admin.site.register(Household, HouseholdLedgerAdmin)

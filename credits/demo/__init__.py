@@ -1,0 +1,7 @@
+"""The demo village 农丰村 that `manage.py seed_demo` loads.
+
+`people` invents the households (names, groups, addresses, phones) and `history` plans a year of
+plausible ledger activity for them. Both are pure and deterministic — a seeded `random.Random`
+and the day they are run for — and write nothing: the command replays the plan through the
+ledger's services, so the demo obeys every invariant a clerk's own work does.
+"""

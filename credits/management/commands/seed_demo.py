@@ -1,0 +1,235 @@
+"""`manage.py seed_demo [--password P]`: the demo village 农丰村 with a year of history.
+
+Creates the town 百步镇, the village 农丰村 (code `nongfeng`) with about 300 households, and the
+staff users `clerk` (keeps 农丰村), `officer` (reads 百步镇) and `shopkeeper`, then replays a
+year of plausible activity up to today through the ledger's services, as the clerk. The history
+comes from a seeded random generator, so a run on a given day always writes the same ledger.
+
+A second run adds nothing: it finds the village and says so. With `--password` it still sets the
+demo users' passwords, so a forgotten password can be reset without reloading anything; without
+it, nothing at all changes. Everything is written in one transaction: a failed run leaves no half
+village behind.
+"""
+
+import argparse
+import random
+import secrets
+import statistics
+import time
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from credits.demo.history import (
+    ANNUAL,
+    SINGLES,
+    Adjust,
+    Close,
+    Open,
+    Record,
+    Reverse,
+    RuleSpec,
+    Step,
+    plan_history,
+)
+from credits.demo.people import invent_households
+from credits.models import Entry, Rule
+from credits.services import entry_adjust, entry_record, entry_record_batch, entry_reverse, household_open
+from households.models import Household, Town, Village
+from households.services import household_close
+
+SEED = 20240601
+TOWN = "百步镇"
+VILLAGE_CODE, VILLAGE_NAME = "nongfeng", "农丰村"
+# (username, group); the clerk keeps the village and the officer reads the town.
+USERS = [("clerk", "clerk"), ("officer", "officer"), ("shopkeeper", "shopkeeper")]
+# Rules the plan uses besides ANNUAL and SINGLES.
+SCHEDULED_RULES = ["垃圾分类", "门前三包", "美丽庭院", "志愿服务", "村民议事", "平安巡防", "支持村庄建设"]
+# No 0/O or 1/l/I: the password is read off a screen and typed by hand.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Load the demo village 农丰村 (town 百步镇) with about 300 households, a year of ledger history "
+        "and the demo users clerk, officer and shopkeeper, whose passwords it prints. "
+        "Does nothing if the village is already loaded, except set the passwords given with --password."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help=gettext_lazy("Give every demo user this password instead of a new random one each."),
+        )
+        # For the tests and the benchmark: a smaller or larger village.
+        parser.add_argument("--households", type=int, default=300, help=argparse.SUPPRESS)
+
+    def handle(self, *, password, households, **options):
+        if households < 1:
+            raise CommandError(_("The demo village needs at least one household."))
+        if Village.objects.filter(code=VILLAGE_CODE).exists():
+            self._already_loaded(password)
+            return
+
+        started = time.monotonic()
+        rules = demo_rules()
+        steps = demo_plan(rules, households=households, today=timezone.localdate())
+
+        passwords = {username: password or _new_password() for username, _role in USERS}
+        # Hashing is slow on purpose (~0.4 s each): done before the transaction takes the write lock.
+        hashes = {username: make_password(raw) for username, raw in passwords.items()}
+        with transaction.atomic():
+            users = self._users(hashes)
+            town, _created = Town.objects.get_or_create(name=TOWN)
+            town.officers.add(users["officer"])
+            village = Village.objects.create(code=VILLAGE_CODE, name=VILLAGE_NAME, town=town)
+            village.clerks.add(users["clerk"])
+            self._replay(steps, village=village, rules=rules, clerk=users["clerk"])
+
+        self._report(village, passwords, seconds=time.monotonic() - started)
+
+    def _users(self, hashes: dict[str, str]) -> dict[str, User]:
+        users = {}
+        for username, role in USERS:
+            user, _created = User.objects.get_or_create(username=username)
+            user.is_staff = True
+            user.password = hashes[username]
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        return users
+
+    def _replay(self, steps: list[Step], *, village: Village, rules: dict[str, Rule], clerk: User) -> None:
+        """Write the plan through the ledger's services, exactly as the clerk would have."""
+        households: dict[str, Household] = {}
+        # The entries the year's corrections will reverse, by (record, household number).
+        wanted = {(step.record.key, step.number) for step in steps if isinstance(step, Reverse)}
+        to_reverse: dict[tuple[int, str], Entry] = {}
+        for step in steps:
+            match step:
+                case Open(household=spec, on=on):
+                    households[spec.number] = household_open(
+                        village=village,
+                        number=spec.number,
+                        head_name=spec.head_name,
+                        by=clerk,
+                        group=spec.group,
+                        address=spec.address,
+                        phone=spec.phone,
+                        opened_on=on,
+                    )
+                case Record(batch=True):
+                    entries = entry_record_batch(
+                        households=[households[n] for n in step.numbers],
+                        rule=rules[step.rule],
+                        occurred_on=step.on,
+                        by=clerk,
+                        note=step.note,
+                    )
+                    for entry in entries:
+                        if (step.key, entry.household.number) in wanted:
+                            to_reverse[(step.key, entry.household.number)] = entry
+                case Record():
+                    (number,) = step.numbers
+                    entry = entry_record(
+                        household=households[number],
+                        rule=rules[step.rule],
+                        occurred_on=step.on,
+                        by=clerk,
+                        note=step.note,
+                    )
+                    if (step.key, number) in wanted:
+                        to_reverse[(step.key, number)] = entry
+                case Adjust():
+                    entry_adjust(
+                        household=households[step.number],
+                        points=step.points,
+                        reason=step.reason,
+                        by=clerk,
+                        occurred_on=step.on,
+                    )
+                case Close():
+                    household_close(household=households[step.number], by=clerk, on=step.on)
+                case Reverse():
+                    entry_reverse(entry=to_reverse[(step.record.key, step.number)], reason=step.reason, by=clerk)
+
+    def _already_loaded(self, password: str | None) -> None:
+        self.stdout.write(
+            _("The demo village %(village)s is already loaded; nothing was added.") % {"village": VILLAGE_NAME}
+        )
+        if not password:
+            self.stdout.write(_("Passwords are unchanged. Run again with --password to set them."))
+            return
+        with transaction.atomic():
+            for user in User.objects.filter(username__in=[username for username, _role in USERS]):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                self.stdout.write(_("Password set for %(username)s.") % {"username": user.username})
+
+    def _report(self, village: Village, passwords: dict[str, str], *, seconds: float) -> None:
+        entries = Entry.objects.filter(household__village=village).count()
+        scores = sorted(village.households.values_list("score", flat=True))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Loaded %(village)s (%(town)s): %(households)d households, %(entries)d entries, in %(seconds).1f s.")
+                % {
+                    "village": village.name,
+                    "town": village.town.name,
+                    "households": village.households.count(),
+                    "entries": entries,
+                    "seconds": seconds,
+                }
+            )
+        )
+        self.stdout.write(
+            _("Scores run from %(low)d to %(high)d; the median is %(median)d.")
+            % {"low": scores[0], "high": scores[-1], "median": statistics.median_low(scores)}
+        )
+        roles = {
+            "clerk": _("clerk of %(village)s") % {"village": village.name},
+            "officer": _("officer of %(town)s") % {"town": village.town.name},
+            "shopkeeper": _("shopkeeper"),
+        }
+        self.stdout.write(_("Demo users (sign in at /admin/):"))
+        for username, _role in USERS:
+            self.stdout.write(
+                _("  %(username)-11s %(password)-16s %(role)s")
+                % {"username": username, "password": passwords[username], "role": roles[username]}
+            )
+
+
+def demo_rules() -> dict[str, Rule]:
+    """The catalogue rules the demo records, by name; the default catalogue must still hold them."""
+    names = set(SCHEDULED_RULES) | {row[0] for row in ANNUAL} | {row[0] for row in SINGLES}
+    rules: dict[str, Rule] = {}
+    for rule in Rule.objects.filter(name__in=names, active=True).order_by("id"):
+        rules.setdefault(rule.name, rule)
+    missing = sorted(names - rules.keys())
+    if missing:
+        raise CommandError(
+            _("The demo needs these rules of the default catalogue, active: %(names)s.")
+            % {"names": "、".join(missing)}
+        )
+    return rules
+
+
+def demo_plan(rules: dict[str, Rule], *, households: int, today: date) -> list[Step]:
+    """The demo's steps for a village of `households` as of `today`: the same on every run that day."""
+    rnd = random.Random(SEED)
+    start = today - timedelta(days=365)
+    people = invent_households(rnd, count=households, village_name=VILLAGE_NAME, start=start, today=today)
+    return plan_history(rnd, people, rule_specs(rules), start=start, today=today)
+
+
+def rule_specs(rules: dict[str, Rule]) -> dict[str, RuleSpec]:
+    return {name: RuleSpec(points=rule.points, cap=rule.cap_per_year) for name, rule in rules.items()}
+
+
+def _new_password() -> str:
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _group in range(3))
