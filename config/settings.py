@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "households",
     "credits",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -150,7 +152,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 # HTTPS hardening is on whenever debug is off. A village laptop serving plain HTTP on its own LAN
 # sets DJANGO_HTTPS=0 and accepts the warnings `check --deploy` then prints.

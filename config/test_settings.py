@@ -6,6 +6,10 @@ os.environ.setdefault("DJANGO_HTTPS", "0")
 
 from config.settings import *  # noqa: F403
 
+# Tests read messages in English, whatever the site's default; tests of the Chinese pages ask
+# for Chinese explicitly, as a villager's browser does.
+LANGUAGE_CODE = "en"
+
 # Hashing a password costs ~0.3 s with the real hasher; tests log in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

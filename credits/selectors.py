@@ -58,6 +58,26 @@ def ledger_differences() -> list[LedgerDifference]:
         return [LedgerDifference(*row) for row in cursor.fetchall()]
 
 
+# A reversal must undo exactly the entry it points at: same household, negated points, and the
+# same standing toward the score. The schema cannot say this; the reconcile checks it.
+REVERSAL_SQL = """
+SELECT r.id, v.code, h.number
+FROM credits_entry r
+JOIN credits_entry o ON o.id = r.reverses_id
+JOIN households_household h ON h.id = r.household_id
+JOIN households_village v ON v.id = h.village_id
+WHERE r.household_id <> o.household_id OR r.points <> -o.points OR r.in_score <> o.in_score
+ORDER BY r.id
+"""
+
+
+def reversal_mismatches() -> list[tuple[int, str, str]]:
+    """(entry id, village code, household number) of each reversal that does not undo its entry."""
+    with connection.cursor() as cursor:
+        cursor.execute(REVERSAL_SQL)
+        return cursor.fetchall()
+
+
 def statement(household: Household) -> QuerySet[Entry]:
     """A household's entries, newest first, as its bank book reads."""
     return household.entries.select_related("recorded_by", "reverses", "reversal").order_by("-id")

@@ -57,12 +57,12 @@ def test_it_says_every_household_agrees_when_the_ledger_is_clean(a1, a2, b1, ali
 
     output = reconcile()
 
-    assert "All 3 households agree" in output
+    assert "All 3 households and 0 products agree" in output
     assert ledger_differences() == []
 
 
 def test_it_agrees_with_an_empty_database():
-    assert "All 0 households agree" in reconcile()
+    assert "All 0 households and 0 products agree" in reconcile()
 
 
 def test_it_catches_a_corrupted_cached_balance_and_names_the_household(a1, a2):
@@ -71,7 +71,7 @@ def test_it_catches_a_corrupted_cached_balance_and_names_the_household(a1, a2):
     error, output = refused_reconcile()
 
     assert error.returncode != 0
-    assert "1 households differ" in str(error)
+    assert "1 difference between" in str(error)
     assert f"nongfeng/0001 (id {a1.pk})" in output
     assert "balance 150 but entries sum to 100" in output
     assert "0002" not in output
@@ -131,7 +131,7 @@ def test_it_lists_every_household_that_differs(a1, a2, b1):
 
     error, output = refused_reconcile()
 
-    assert "2 households differ" in str(error)
+    assert "2 differences between" in str(error)
     assert "nongfeng/0001" in output and "yongfeng/0001" in output
     assert "nongfeng/0002" not in output
 

@@ -35,11 +35,12 @@ def roles(transactional_db):
     ContentType.objects.clear_cache()
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    for role, perms in import_module("credits.migrations.0004_roles").ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for migration in ("credits.migrations.0004_roles", "exchange.migrations.0003_roles"):
+        for role, perms in import_module(migration).ROLES.items():
+            group, _created = Group.objects.get_or_create(name=role)
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,45 @@
+"""The counter's form: a quantity for each product on sale, and the submission's key."""
+
+import uuid
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from exchange.services import MAX_QUANTITY
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class RedemptionForm(forms.Form):
+    key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]{8,64}$", _("The form has expired; please try again."))],
+    )
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products = products
+        for product in products:
+            self.fields[self.field_name(product)] = forms.IntegerField(
+                label=product.name,
+                min_value=0,
+                max_value=MAX_QUANTITY,
+                initial=0,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "q"}),
+            )
+
+    @staticmethod
+    def field_name(product) -> str:
+        return f"qty_{product.pk}"
+
+    def rows(self):
+        """Each product with its bound quantity field, for the template's tiles."""
+        return [(product, self[self.field_name(product)]) for product in self.products]
+
+    def quantities(self) -> list[tuple[int, int]]:
+        return [(product.pk, self.cleaned_data.get(self.field_name(product)) or 0) for product in self.products]

@@ -1,0 +1,76 @@
+"""`manage.py reconcile`: prove the books. Exits non-zero on any difference.
+
+Checks every household's cached score and balance against the sums of its ledger entries and
+their *_after chain, every reversal against the entry it undoes, and every product's stock
+against its movements. It lives in the exchange, the top app, because it reads both books.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from credits.selectors import ledger_differences, reversal_mismatches
+from exchange.models import Product
+from exchange.selectors import stock_differences
+from households.models import Household
+
+
+class Command(BaseCommand):
+    help = "Check cached scores, balances and stock against the ledger and the stock movements."
+
+    def handle(self, **options):
+        problems = 0
+        for d in ledger_differences():
+            problems += 1
+            self.stdout.write(
+                _(
+                    "%(village)s/%(number)s (id %(id)s): score %(score)s but entries sum to %(score_sum)s; "
+                    "balance %(balance)s but entries sum to %(balance_sum)s; "
+                    "%(breaks)s broken links in the score_after/balance_after chain"
+                )
+                % {
+                    "village": d.village_code,
+                    "number": d.number,
+                    "id": d.household_id,
+                    "score": d.score,
+                    "score_sum": d.score_sum,
+                    "balance": d.balance,
+                    "balance_sum": d.balance_sum,
+                    "breaks": d.chain_breaks,
+                }
+            )
+        for entry_id, village, number in reversal_mismatches():
+            problems += 1
+            self.stdout.write(
+                _("%(village)s/%(number)s: reversal #%(entry)s does not undo the entry it points at")
+                % {"village": village, "number": number, "entry": entry_id}
+            )
+        for d in stock_differences():
+            problems += 1
+            self.stdout.write(
+                _(
+                    "%(shop)s / %(product)s (id %(id)s): stock %(stock)s but movements sum to %(sum)s; "
+                    "%(breaks)s broken links in the stock_after chain"
+                )
+                % {
+                    "shop": d.shop,
+                    "product": d.product,
+                    "id": d.product_id,
+                    "stock": d.stock,
+                    "sum": d.movement_sum,
+                    "breaks": d.chain_breaks,
+                }
+            )
+        if problems:
+            message = ngettext(
+                "%(count)s difference between the cached figures and the books.",
+                "%(count)s differences between the cached figures and the books.",
+                problems,
+            )
+            raise CommandError(message % {"count": problems})
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("All %(households)s households and %(products)s products agree with their books.")
+                % {"households": Household.objects.count(), "products": Product.objects.count()}
+            )
+        )

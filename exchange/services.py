@@ -1,0 +1,198 @@
+"""The only writers of the shop: redemptions, voids, restocks and stocktakes.
+
+Lock order, everywhere in the shop: first the products' rows, in id order, then the household's
+row (taken by the ledger's service). Redemption and void both follow it, and restocks take
+products only, so no two of them can wait on each other in a cycle. Stock moves by conditional
+`UPDATE ... SET stock = stock - q WHERE stock >= q`, which is also what takes a product's lock.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from credits.errors import AlreadyReversed, ReasonRequired
+from credits.services import entry_refund, entry_spend
+from exchange.errors import (
+    AlreadyVoided,
+    BadQuantity,
+    EmptyRedemption,
+    IdempotencyKeyReused,
+    NotYourShop,
+    OutOfStock,
+    ProductRetired,
+    UnknownProduct,
+)
+from exchange.models import Product, Redemption, RedemptionLine, RedemptionVoid, Shop, StockMovement
+from exchange.selectors import may_serve
+from households.errors import DomainError
+from households.models import Household
+from households.services import ensure_may_change
+
+MAX_QUANTITY = 999
+
+
+def redemption_create(
+    *, shop: Shop, household: Household, quantities: Iterable[tuple[int, int]], by, idempotency_key: str
+) -> Redemption:
+    """Redeem goods for points: lowers the household's balance (never its score) and the stock.
+
+    `quantities` are (product id, quantity) pairs. A retried submission with the same key returns
+    the redemption the first one made; if the first is still running, this one waits for it.
+    """
+    if not may_serve(by, shop) or household.village_id != shop.village_id:
+        raise NotYourShop()
+    wanted = _merge(quantities)
+    try:
+        with transaction.atomic():
+            earlier = _earlier(by, idempotency_key, household)
+            if earlier:
+                return earlier
+            return _redeem(shop=shop, household=household, wanted=wanted, by=by, key=idempotency_key)
+    except (DomainError, IntegrityError):
+        # A twin submission may have committed while this one waited on its locks and then found
+        # the stock or balance gone, or its key taken: answer with the twin's redemption.
+        earlier = _earlier(by, idempotency_key, household)
+        if earlier:
+            return earlier
+        raise
+
+
+def _redeem(*, shop: Shop, household: Household, wanted: dict[int, int], by, key: str) -> Redemption:
+    products = {p.pk: p for p in Product.objects.filter(shop=shop, pk__in=wanted)}
+    if len(products) != len(wanted):
+        raise UnknownProduct()
+    for product_id in sorted(wanted):
+        product, quantity = products[product_id], wanted[product_id]
+        if not product.active:
+            raise ProductRetired(product=product.name)
+        taken = Product.objects.filter(pk=product_id, active=True, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if not taken:
+            product.refresh_from_db(fields=["stock", "active"])
+            if not product.active:
+                raise ProductRetired(product=product.name)
+            raise OutOfStock(product=product.name, stock=product.stock, wanted=quantity)
+    # Re-read under the locks just taken: the price and stock a clerk may have changed meanwhile.
+    locked = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
+    total = sum(locked[pk].price * quantity for pk, quantity in wanted.items())
+    entry = entry_spend(household=household, points=total, by=by, note=shop.name)
+    redemption = Redemption.objects.create(
+        household=household, shop=shop, shopkeeper=by, total=total, entry=entry, idempotency_key=key
+    )
+    RedemptionLine.objects.bulk_create(
+        RedemptionLine(
+            redemption=redemption,
+            product_id=pk,
+            name=locked[pk].name,
+            unit=locked[pk].unit,
+            unit_price=locked[pk].price,
+            quantity=quantity,
+        )
+        for pk, quantity in sorted(wanted.items())
+    )
+    StockMovement.objects.bulk_create(
+        StockMovement(
+            product_id=pk,
+            kind=StockMovement.Kind.REDEMPTION,
+            quantity=-quantity,
+            stock_after=locked[pk].stock,
+            redemption=redemption,
+            recorded_by=by,
+        )
+        for pk, quantity in sorted(wanted.items())
+    )
+    return redemption
+
+
+def redemption_void(*, redemption: Redemption, reason: str, by) -> RedemptionVoid:
+    """Undo a redemption: the points come back through a ledger reversal, the goods through
+    stock movements. Nothing is edited. A clerk of the shop's village does this, once."""
+    if not reason.strip():
+        raise ReasonRequired()
+    ensure_may_change(user=by, village_id=redemption.shop.village_id)
+    with transaction.atomic():
+        if RedemptionVoid.objects.filter(redemption=redemption).exists():
+            raise AlreadyVoided()
+        lines = sorted(redemption.lines.all(), key=lambda line: line.product_id)
+        for line in lines:
+            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        stock = dict(Product.objects.filter(pk__in=[line.product_id for line in lines]).values_list("pk", "stock"))
+        StockMovement.objects.bulk_create(
+            StockMovement(
+                product_id=line.product_id,
+                kind=StockMovement.Kind.VOID,
+                quantity=line.quantity,
+                stock_after=stock[line.product_id],
+                redemption=redemption,
+                note=reason.strip(),
+                recorded_by=by,
+            )
+            for line in lines
+        )
+        try:
+            entry = entry_refund(entry=redemption.entry, reason=reason, by=by)
+        except AlreadyReversed:
+            raise AlreadyVoided() from None
+        try:
+            with transaction.atomic():
+                return RedemptionVoid.objects.create(
+                    redemption=redemption, reason=reason.strip(), voided_by=by, entry=entry
+                )
+        except IntegrityError:
+            raise AlreadyVoided() from None
+
+
+def product_restock(*, product: Product, quantity: int, by, note: str = "") -> StockMovement:
+    """Goods arrive at the shop."""
+    if not 1 <= quantity <= 100_000:
+        raise BadQuantity()
+    return _move(product=product, kind=StockMovement.Kind.RESTOCK, quantity=quantity, by=by, note=note)
+
+
+def product_stocktake(*, product: Product, counted: int, by, note: str) -> StockMovement | None:
+    """Set stock to what was counted on the shelf, recording the difference and why."""
+    if not note.strip():
+        raise ReasonRequired()
+    if counted < 0:
+        raise BadQuantity()
+    with transaction.atomic():
+        # Lock the row while counting the difference, so a sale at the counter cannot slip in
+        # between the read and the movement and leave stock unequal to its movements.
+        current = Product.objects.select_for_update().values_list("stock", flat=True).get(pk=product.pk)
+        if counted == current:
+            return None
+        return _move(product=product, kind=StockMovement.Kind.STOCKTAKE, quantity=counted - current, by=by, note=note)
+
+
+def _move(*, product: Product, kind: str, quantity: int, by, note: str) -> StockMovement:
+    ensure_may_change(user=by, village_id=product.shop.village_id)
+    with transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity)
+        product.refresh_from_db(fields=["stock"])
+        return StockMovement.objects.create(
+            product=product, kind=kind, quantity=quantity, stock_after=product.stock, note=note.strip(), recorded_by=by
+        )
+
+
+def _merge(quantities: Iterable[tuple[int, int]]) -> dict[int, int]:
+    wanted: Counter[int] = Counter()
+    for product_id, quantity in quantities:
+        if not isinstance(quantity, int) or quantity < 0 or quantity > MAX_QUANTITY:
+            raise BadQuantity()
+        if quantity:
+            wanted[int(product_id)] += quantity
+    if not wanted:
+        raise EmptyRedemption()
+    if any(quantity > MAX_QUANTITY for quantity in wanted.values()):
+        raise BadQuantity()
+    return dict(wanted)
+
+
+def _earlier(by, key: str, household: Household) -> Redemption | None:
+    earlier = Redemption.objects.filter(shopkeeper=by, idempotency_key=key).first()
+    if earlier and earlier.household_id != household.pk:
+        raise IdempotencyKeyReused()
+    return earlier

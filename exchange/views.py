@@ -1,0 +1,125 @@
+"""The redemption counter (`/counter/`): find a household, redeem goods, print the receipt.
+
+Shopkeepers only, each at their own shops, serving the households of the shop's village. Pages
+work without JavaScript; the little script on the household page keeps a running total.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from exchange.forms import RedemptionForm, new_key
+from exchange.models import Redemption, Shop
+from exchange.selectors import products_on_sale, recent_redemptions, shops_for
+from exchange.services import redemption_create
+from households.errors import DomainError
+from households.models import Household
+from households.selectors import card_token_in, household_search
+
+SEARCH_LIMIT = 20
+
+
+def _get_shop_for_user(user, shop_id: int) -> Shop:
+    """The shop, if `user` serves at it; otherwise 404, so other shops' ids reveal nothing."""
+    return get_object_or_404(shops_for(user).select_related("village"), pk=shop_id)
+
+
+def _get_household_for_shop(shop: Shop, household_id: int) -> Household:
+    return get_object_or_404(Household.objects.select_related("village"), pk=household_id, village=shop.village)
+
+
+@login_required
+def counter_home(request):
+    shops = list(shops_for(request.user).select_related("village"))
+    if not shops:
+        raise PermissionDenied(_("Only a shopkeeper can use the counter."))
+    if len(shops) == 1:
+        return redirect("counter:shop", shop_id=shops[0].pk)
+    return render(request, "exchange/choose_shop.html", {"shops": shops})
+
+
+@login_required
+def shop_counter(request, shop_id: int):
+    shop = _get_shop_for_user(request.user, shop_id)
+    query = request.GET.get("q", "").strip()[:100]
+    results = None
+    if query:
+        households = Household.objects.filter(village=shop.village)
+        token = card_token_in(query)
+        if token:
+            match = households.filter(card_token=token).first()
+            if match:
+                return redirect("counter:household", shop_id=shop.pk, household_id=match.pk)
+            results = []
+        else:
+            results = list(household_search(households, query).order_by("number")[: SEARCH_LIMIT + 1])
+            if len(results) == 1:
+                return redirect("counter:household", shop_id=shop.pk, household_id=results[0].pk)
+    return render(
+        request,
+        "exchange/counter.html",
+        {
+            "shop": shop,
+            "query": query,
+            "results": results[:SEARCH_LIMIT] if results else results,
+            "more": results is not None and len(results) > SEARCH_LIMIT,
+            "recent": recent_redemptions(shop),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_counter(request, shop_id: int, household_id: int):
+    shop = _get_shop_for_user(request.user, shop_id)
+    household = _get_household_for_shop(shop, household_id)
+    products = list(products_on_sale(shop))
+    if request.method == "POST":
+        form = RedemptionForm(request.POST, products=products)
+        if form.is_valid():
+            try:
+                redemption = redemption_create(
+                    shop=shop,
+                    household=household,
+                    quantities=form.quantities(),
+                    by=request.user,
+                    idempotency_key=form.cleaned_data["key"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("counter:receipt", shop_id=shop.pk, redemption_id=redemption.pk)
+        household.refresh_from_db(fields=["score", "balance", "active"])
+    else:
+        form = RedemptionForm(products=products, initial={"key": new_key()})
+    return render(
+        request,
+        "exchange/household.html",
+        {"shop": shop, "household": household, "form": form, "rows": form.rows()},
+    )
+
+
+@login_required
+def receipt(request, shop_id: int, redemption_id: int):
+    shop = _get_shop_for_user(request.user, shop_id)
+    redemption = get_object_or_404(
+        Redemption.objects.select_related("household", "shopkeeper", "entry", "void").prefetch_related("lines"),
+        pk=redemption_id,
+        shop=shop,
+    )
+    paper = request.GET.get("paper", "58")
+    if paper not in ("58", "a4"):
+        raise Http404
+    return render(
+        request,
+        "exchange/receipt.html",
+        {
+            "shop": shop,
+            "redemption": redemption,
+            "balance_before": redemption.entry.balance_after + redemption.total,
+            "paper": paper,
+        },
+    )
