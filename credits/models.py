@@ -143,3 +143,27 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()} {self.points:+d}"
+
+
+class YearScore(models.Model):
+    """A household's points of one calendar year, cached beside its score for rankings and the board.
+
+    The sum of the household's entries toward the score whose deed fell in that year, the opening
+    entry excepted (a household opened this year has not earned its base). Written only by the
+    ledger's services, with the entries, and proved by `reconcile`.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="year_scores", verbose_name=_("household")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    points = models.IntegerField(_("points this year"), default=0)
+
+    class Meta:
+        verbose_name = _("year's points")
+        verbose_name_plural = _("years' points")
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="year_score_unique")]
+        indexes = [models.Index(fields=["year", "-points"], name="year_score_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.year}: {self.points:+d}"

@@ -78,6 +78,39 @@ def reversal_mismatches() -> list[tuple[int, str, str]]:
         return cursor.fetchall()
 
 
+# Each household's cached points per year must equal the sum of that year's entries toward the
+# score, the opening entry excepted. Written as two outer joins, not one FULL JOIN, for SQLite
+# versions before 3.39.
+YEAR_SQL = """
+WITH sums AS (
+    SELECT household_id, {year} AS year, SUM(points) AS points
+    FROM credits_entry
+    WHERE in_score AND kind <> 'opening'
+    GROUP BY household_id, {year}
+)
+SELECT s.household_id, s.year, COALESCE(y.points, 0), s.points
+FROM sums s
+LEFT JOIN credits_yearscore y ON y.household_id = s.household_id AND y.year = s.year
+WHERE COALESCE(y.points, 0) <> s.points
+UNION ALL
+SELECT y.household_id, y.year, y.points, 0
+FROM credits_yearscore y
+WHERE y.points <> 0
+  AND NOT EXISTS (SELECT 1 FROM sums s WHERE s.household_id = y.household_id AND s.year = y.year)
+"""
+YEAR_OF_DEED = {
+    "postgresql": "CAST(EXTRACT(YEAR FROM occurred_on) AS INTEGER)",
+    "sqlite": "CAST(strftime('%Y', occurred_on) AS INTEGER)",
+}
+
+
+def year_score_differences() -> list[tuple[int, int, int, int]]:
+    """(household id, year, cached points, entries' sum) wherever the year's cache is wrong."""
+    with connection.cursor() as cursor:
+        cursor.execute(YEAR_SQL.format(year=YEAR_OF_DEED[connection.vendor]))
+        return cursor.fetchall()
+
+
 def statement(household: Household) -> QuerySet[Entry]:
     """A household's entries, newest first, as its bank book reads."""
     return household.entries.select_related("recorded_by", "reverses", "reversal").order_by("-id")

@@ -26,7 +26,7 @@ from credits.errors import (
     RuleRetired,
     ZeroPoints,
 )
-from credits.models import Entry, Rule
+from credits.models import Entry, Rule, YearScore
 from households.errors import DomainError, HouseholdClosed, HouseholdNumberTaken, NotYours
 from households.models import Household, Village
 from households.selectors import villages_for
@@ -128,6 +128,7 @@ def entry_record_batch(
             for household in locked
         ]
         Household.objects.filter(pk__in=ids).update(score=F("score") + rule.points, balance=F("balance") + rule.points)
+        _add_to_year(ids, year=occurred_on.year, points=rule.points)
         return Entry.objects.bulk_create(entries)
 
 
@@ -287,6 +288,8 @@ def _post(
         raise HouseholdClosed(number=household.number)
     household.score += score_delta
     household.balance += points
+    if in_score and kind != Kind.OPENING:
+        _add_to_year([household.pk], year=occurred_on.year, points=points)
     return Entry.objects.create(
         household=household,
         kind=kind,
@@ -301,6 +304,16 @@ def _post(
         balance_after=household.balance,
         reverses=reverses,
     )
+
+
+def _add_to_year(ids: list[int], *, year: int, points: int) -> None:
+    """Move the locked households' cached points of `year`; a fixed number of queries for any N."""
+    existing = set(YearScore.objects.filter(household_id__in=ids, year=year).values_list("household_id", flat=True))
+    if existing:
+        YearScore.objects.filter(household_id__in=existing, year=year).update(points=F("points") + points)
+    missing = [household_id for household_id in ids if household_id not in existing]
+    if missing:
+        YearScore.objects.bulk_create(YearScore(household_id=pk, year=year, points=points) for pk in missing)
 
 
 def _check_date(occurred_on: date) -> None:

@@ -4,6 +4,7 @@ Corruption is made the only ways the database still allows: the household cache 
 behind the services' back, and a stray entry can be inserted (INSERT is allowed; edits are not).
 """
 
+import datetime
 import io
 import os
 import subprocess
@@ -16,9 +17,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
-from credits.models import Entry
-from credits.selectors import ledger_differences
-from credits.services import entry_adjust, entry_record
+from credits.models import Entry, YearScore
+from credits.selectors import ledger_differences, year_score_differences
+from credits.services import entry_adjust, entry_record, entry_reverse
 from households.models import Household
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,25 @@ def test_it_exits_non_zero_from_the_command_line(a1, settings):
     assert "nongfeng/0001" in failed.stdout
     assert clean.returncode == 0, clean.stderr
     assert "agree" in clean.stdout
+
+
+def test_it_keeps_each_years_points_apart_from_the_opening_and_shop_spending(a1, alice, award, deduction):
+    last_year = timezone.localdate().replace(month=1, day=1) - datetime.timedelta(days=1)
+    entry_record(household=a1, rule=award, occurred_on=last_year, by=alice)
+    wrong = entry_record(household=a1, rule=award, occurred_on=timezone.localdate(), by=alice)
+    entry_record(household=a1, rule=deduction, occurred_on=timezone.localdate(), by=alice)
+    entry_reverse(entry=wrong, reason="记错了", by=alice)
+
+    years = dict(YearScore.objects.filter(household=a1).values_list("year", "points"))
+
+    assert years == {last_year.year: 2, timezone.localdate().year: -5}
+    assert year_score_differences() == []
+
+
+def test_it_catches_a_corrupted_years_points(a1, alice, award):
+    entry_record(household=a1, rule=award, occurred_on=timezone.localdate(), by=alice)
+    YearScore.objects.filter(household=a1).update(points=F("points") + 7)
+
+    _error, output = refused_reconcile()
+
+    assert f"Household id {a1.pk}: {timezone.localdate().year} points cached as 9 but its entries sum to 2" in output

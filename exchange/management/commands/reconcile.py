@@ -1,15 +1,16 @@
 """`manage.py reconcile`: prove the books. Exits non-zero on any difference.
 
 Checks every household's cached score and balance against the sums of its ledger entries and
-their *_after chain, every reversal against the entry it undoes, and every product's stock
-against its movements. It lives in the exchange, the top app, because it reads both books.
+their *_after chain, its cached points per year against that year's entries, every reversal
+against the entry it undoes, and every product's stock against its movements. It lives in the
+exchange, the top app, because it reads both books.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from credits.selectors import ledger_differences, reversal_mismatches
+from credits.selectors import ledger_differences, reversal_mismatches, year_score_differences
 from exchange.models import Product
 from exchange.selectors import stock_differences
 from households.models import Household
@@ -44,6 +45,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(village)s/%(number)s: reversal #%(entry)s does not undo the entry it points at")
                 % {"village": village, "number": number, "entry": entry_id}
+            )
+        for household_id, year, cached, total in year_score_differences():
+            problems += 1
+            self.stdout.write(
+                _("Household id %(id)s: %(year)s points cached as %(cached)s but its entries sum to %(sum)s")
+                % {"id": household_id, "year": year, "cached": cached, "sum": total}
             )
         for d in stock_differences():
             problems += 1
