@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "households",
     "credits",
     "exchange",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +178,5 @@ LOGGING = {
 
 # The scheme's own knobs.
 XIANGFENG_BASE_SCORE = env_int("XIANGFENG_BASE_SCORE", 100)
+# Star levels of a village that has not set its own: one star from 110, up to five from 150.
+XIANGFENG_DEFAULT_STARS = [110, 120, 130, 140, 150]

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
-from credits.models import Entry
+from credits.models import Entry, YearScore
 from households.models import Household
+from households.selectors import star_levels, stars_for
 
 # One pass over the ledger: each entry's *_after must equal the previous one's plus its own
 # points (the chain), and each household's cached score and balance must equal its sums.
@@ -114,3 +115,52 @@ def year_score_differences() -> list[tuple[int, int, int, int]]:
 def statement(household: Household) -> QuerySet[Entry]:
     """A household's entries, newest first, as its bank book reads."""
     return household.entries.select_related("recorded_by", "reverses", "reversal").order_by("-id")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a household stands in its village: the figures the lookup, board and counter show."""
+
+    stars: int
+    rank: int  # by score, among the village's active households; equal scores share a rank
+    year: int
+    year_points: int
+    year_rank: int  # by this year's points, likewise
+    households: int  # active households in the village
+
+
+def standing(household: Household, *, year: int) -> Standing:
+    """A fixed handful of indexed queries, however long the ledger."""
+    active = Household.objects.filter(village_id=household.village_id, active=True)
+    levels = star_levels(household.village_id)
+    households = active.count()
+    rank = 1 + active.filter(score__gt=household.score).count()
+    year_scores = YearScore.objects.filter(
+        year=year, household__village_id=household.village_id, household__active=True
+    )
+    mine = year_scores.filter(household=household).values_list("points", flat=True).first() or 0
+    ahead = year_scores.filter(points__gt=mine).count()
+    if mine < 0:
+        # Households with nothing recorded this year have 0 points, and no row: they are ahead too.
+        ahead += households - year_scores.count()
+    return Standing(
+        stars=stars_for(household.score, levels),
+        rank=rank,
+        year=year,
+        year_points=mine,
+        year_rank=1 + ahead,
+        households=households,
+    )
+
+
+def year_points_by_domain(household: Household, *, year: int) -> list[tuple[str | None, int]]:
+    """This year's points of a household in each domain, in catalogue order; None for the points
+    outside the catalogue (adjustments)."""
+    rows = (
+        household.entries.filter(in_score=True, occurred_on__year=year)
+        .exclude(kind=Entry.Kind.OPENING)
+        .values("rule__domain__name", "rule__domain__position")
+        .annotate(points=Sum("points"))
+        .order_by("rule__domain__position")
+    )
+    return [(row["rule__domain__name"], row["points"]) for row in rows]

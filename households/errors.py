@@ -32,3 +32,8 @@ class HouseholdNumberTaken(DomainError):
 class NotYours(DomainError):
     code = "not_yours"
     default_message = _("This village is not in your care.")
+
+
+class BadPin(DomainError):
+    code = "bad_pin"
+    default_message = _("A PIN is 4 to 6 digits.")

@@ -78,9 +78,9 @@ class Household(models.Model):
     score = models.IntegerField(_("score"), default=0, editable=False)
     balance = models.IntegerField(_("balance"), default=0, editable=False)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
-    card_token = models.CharField(
-        _("card code"), max_length=32, unique=True, default=new_card_token, editable=False
-    )
+    # The villager's lookup PIN, hashed like a password; empty means lookup by PIN is not set up.
+    pin_hash = models.CharField(_("lookup PIN"), max_length=128, blank=True, editable=False)
+    card_token = models.CharField(_("card code"), max_length=32, unique=True, default=new_card_token, editable=False)
 
     class Meta:
         verbose_name = _("household")
@@ -105,6 +105,28 @@ class Household(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+
+class StarLevel(models.Model):
+    """One step of a village's star-rated civilized household scheme (星级文明户): from this score up."""
+
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, related_name="star_levels", verbose_name=_("village")
+    )
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    min_score = models.IntegerField(_("from score"))
+
+    class Meta:
+        verbose_name = _("star level")
+        verbose_name_plural = _("star levels")
+        ordering = ["village", "stars"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "stars"], name="star_level_unique_in_village"),
+            models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=9), name="star_level_one_to_nine"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {'★' * self.stars} ≥ {self.min_score}"
 
 
 def mask_phone(phone: str) -> str:

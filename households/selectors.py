@@ -6,9 +6,10 @@ clerks the villages they are assigned to, officers the villages of their towns.
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 
-from households.models import Household, Village
+from households.models import Household, StarLevel, Village
 
 
 def villages_for(user, *, write: bool = False) -> QuerySet[Village]:
@@ -61,3 +62,28 @@ def card_token_in(text: str) -> str | None:
     if BARE_TOKEN.match(text):
         return text
     return None
+
+
+def star_levels(village_id: int) -> list[tuple[int, int]]:
+    """(stars, from score) of a village's scheme, fewest stars first; the defaults if it set none."""
+    levels = list(StarLevel.objects.filter(village_id=village_id).order_by("stars").values_list("stars", "min_score"))
+    return levels or list(enumerate(settings.XIANGFENG_DEFAULT_STARS, start=1))
+
+
+def stars_for(score: int, levels: list[tuple[int, int]]) -> int:
+    """The most stars whose threshold the score reaches; 0 below the first."""
+    return max((stars for stars, min_score in levels if score >= min_score), default=0)
+
+
+def star_counts(village_id: int, levels: list[tuple[int, int]]) -> dict[int, int]:
+    """How many active households of the village hold each star level (0 included), in one query."""
+    households = Household.objects.filter(village_id=village_id, active=True)
+    cases = {}
+    for stars in [0, *(stars for stars, _min in levels)]:
+        # A household holds exactly `stars` when it reaches that level and no higher one.
+        reached = Q() if stars == 0 else Q(score__gte=dict(levels)[stars])
+        higher = [min_score for s, min_score in levels if s > stars]
+        condition = reached & ~Q(score__gte=min(higher)) if higher else reached
+        cases[f"s{stars}"] = Count("pk", filter=condition)
+    totals = households.aggregate(**cases)
+    return {int(key[1:]): value for key, value in totals.items()}

@@ -4,14 +4,16 @@ Opening a household writes its opening entry, so it lives with the ledger in
 `credits.services.household_open`; closing and editing live here.
 """
 
+import re
 from datetime import date
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from households.errors import NotYours
-from households.models import Household
+from households.errors import BadPin, NotYours
+from households.models import Household, new_card_token
 from households.selectors import may_change_village
 
 # Characters read one way as a surname and another in ordinary words (曾 zēng, not céng): a
@@ -65,4 +67,24 @@ def household_reopen(*, household: Household, by) -> Household:
     with transaction.atomic():
         Household.objects.filter(pk=household.pk).update(active=True, closed_on=None)
     household.active, household.closed_on = True, None
+    return household
+
+
+PIN = re.compile(r"[0-9]{4,6}")
+
+
+def household_set_pin(*, household: Household, pin: str, by) -> None:
+    """Set or reset the PIN a villager types on the lookup page; only its hash is kept."""
+    ensure_may_change(user=by, village_id=household.village_id)
+    if not PIN.fullmatch(pin):
+        raise BadPin()
+    household.pin_hash = make_password(pin)
+    Household.objects.filter(pk=household.pk).update(pin_hash=household.pin_hash)
+
+
+def household_card_reissue(*, household: Household, by) -> Household:
+    """Issue a new card code: the old card's link and QR code stop working at once."""
+    ensure_may_change(user=by, village_id=household.village_id)
+    household.card_token = new_card_token()
+    Household.objects.filter(pk=household.pk).update(card_token=household.card_token)
     return household
