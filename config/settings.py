@@ -95,7 +95,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Keep connections for a minute: opening a PostgreSQL connection per request costs more
+        # than most of our pages.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -137,7 +140,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -180,3 +183,18 @@ LOGGING = {
 XIANGFENG_BASE_SCORE = env_int("XIANGFENG_BASE_SCORE", 100)
 # Star levels of a village that has not set its own: one star from 110, up to five from 150.
 XIANGFENG_DEFAULT_STARS = [110, 120, 130, 140, 150]
+
+# The villagers' lookup (`/lookup/`): after this many wrong PINs for one household its lookup
+# locks for this many minutes (the same span is the window the failures are counted in); one
+# address may fail this many times in that span, whichever households it tries.
+XIANGFENG_LOOKUP_MAX_FAILURES = env_int("XIANGFENG_LOOKUP_MAX_FAILURES", 5)
+XIANGFENG_LOOKUP_LOCK_MINUTES = env_int("XIANGFENG_LOOKUP_LOCK_MINUTES", 15)
+XIANGFENG_LOOKUP_ADDRESS_MAX_FAILURES = env_int("XIANGFENG_LOOKUP_ADDRESS_MAX_FAILURES", 20)
+# How long a correct PIN opens the household's record in that browser.
+XIANGFENG_LOOKUP_GRANT_MINUTES = env_int("XIANGFENG_LOOKUP_GRANT_MINUTES", 30)
+# Whose address the per-address limit counts. Directly on the network it is REMOTE_ADDR. Behind a
+# reverse proxy every request comes from the proxy, so the proxy must append the client's address
+# to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`) and
+# the lookup reads the last entry, the one our own proxy wrote; entries before it are whatever the
+# client sent. Never switch this on without such a proxy in front: anyone could then pick an address.
+XIANGFENG_TRUST_X_FORWARDED_FOR = env_bool("XIANGFENG_TRUST_X_FORWARDED_FOR", env_bool("DJANGO_BEHIND_PROXY", False))

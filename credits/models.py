@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Household
+from households.models import Household, Village
 
 
 class Domain(models.Model):
@@ -156,6 +156,9 @@ class YearScore(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="year_scores", verbose_name=_("household")
     )
+    # The household's village, copied so a village's ranking reads only its own rows of the
+    # county's table (a household never moves village).
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     year = models.PositiveSmallIntegerField(_("year"))
     points = models.IntegerField(_("points this year"), default=0)
 
@@ -163,7 +166,7 @@ class YearScore(models.Model):
         verbose_name = _("year's points")
         verbose_name_plural = _("years' points")
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="year_score_unique")]
-        indexes = [models.Index(fields=["year", "-points"], name="year_score_rank_idx")]
+        indexes = [models.Index(fields=["village", "year", "-points"], name="year_score_rank_idx")]
 
     def __str__(self) -> str:
         return f"{self.household} {self.year}: {self.points:+d}"

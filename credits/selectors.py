@@ -135,9 +135,7 @@ def standing(household: Household, *, year: int) -> Standing:
     levels = star_levels(household.village_id)
     households = active.count()
     rank = 1 + active.filter(score__gt=household.score).count()
-    year_scores = YearScore.objects.filter(
-        year=year, household__village_id=household.village_id, household__active=True
-    )
+    year_scores = YearScore.objects.filter(village_id=household.village_id, year=year, household__active=True)
     mine = year_scores.filter(household=household).values_list("points", flat=True).first() or 0
     ahead = year_scores.filter(points__gt=mine).count()
     if mine < 0:

@@ -128,7 +128,7 @@ def entry_record_batch(
             for household in locked
         ]
         Household.objects.filter(pk__in=ids).update(score=F("score") + rule.points, balance=F("balance") + rule.points)
-        _add_to_year(ids, year=occurred_on.year, points=rule.points)
+        _add_to_year(locked, year=occurred_on.year, points=rule.points)
         return Entry.objects.bulk_create(entries)
 
 
@@ -289,7 +289,7 @@ def _post(
     household.score += score_delta
     household.balance += points
     if in_score and kind != Kind.OPENING:
-        _add_to_year([household.pk], year=occurred_on.year, points=points)
+        _add_to_year([household], year=occurred_on.year, points=points)
     return Entry.objects.create(
         household=household,
         kind=kind,
@@ -306,14 +306,17 @@ def _post(
     )
 
 
-def _add_to_year(ids: list[int], *, year: int, points: int) -> None:
+def _add_to_year(households: list[Household], *, year: int, points: int) -> None:
     """Move the locked households' cached points of `year`; a fixed number of queries for any N."""
+    ids = [household.pk for household in households]
     existing = set(YearScore.objects.filter(household_id__in=ids, year=year).values_list("household_id", flat=True))
     if existing:
         YearScore.objects.filter(household_id__in=existing, year=year).update(points=F("points") + points)
-    missing = [household_id for household_id in ids if household_id not in existing]
-    if missing:
-        YearScore.objects.bulk_create(YearScore(household_id=pk, year=year, points=points) for pk in missing)
+    YearScore.objects.bulk_create(
+        YearScore(household_id=household.pk, village_id=household.village_id, year=year, points=points)
+        for household in households
+        if household.pk not in existing
+    )
 
 
 def _check_date(occurred_on: date) -> None:

@@ -7,6 +7,7 @@ returns the points and the goods through new rows.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from credits.admin.pages import form_page
+from credits.admin import pages
 from exchange.models import Product, Redemption, RedemptionLine, Shop, StockMovement
 from exchange.services import product_restock, product_stocktake, redemption_void
 from households.admin import ScopedAdmin, may_write
@@ -35,6 +36,14 @@ class StocktakeForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+
+
+def form_page(model_admin, request, **kwargs):
+    """The ledger's one-form admin page, in the shop's template: its breadcrumbs lead back to the
+    shop's lists, and it shows the product or the redemption the form acts on."""
+    response = pages.form_page(model_admin, request, **kwargs)
+    response.template_name = "admin/exchange/form_page.html"
+    return response
 
 
 class ShopScopedAdmin(ScopedAdmin):
@@ -68,6 +77,12 @@ class ShopAdmin(ShopScopedAdmin):
             kwargs["queryset"] = villages_for(request.user, write=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "shopkeepers":
+            # Only shopkeepers are offered: a clerk need not see every account of the county.
+            kwargs["queryset"] = User.objects.filter(groups__name="shopkeeper", is_active=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -88,7 +103,8 @@ class LowStockFilter(admin.SimpleListFilter):
 @admin.register(Product)
 class ProductAdmin(ShopScopedAdmin):
     list_display = ("name", "shop", "price", "unit", "stock_flagged", "low_stock", "active", "stock_actions")
-    list_filter = (LowStockFilter, "active", "shop")
+    # Only the shops of the user's villages as choices: a plain filter would list every shop.
+    list_filter = (LowStockFilter, "active", ("shop", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("shop",)
     search_fields = ("name",)
     fields = ("shop", "name", "unit", "price", "low_stock", "active", "position", "stock")
@@ -195,6 +211,11 @@ class RedemptionLineInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        # Lines are part of the redemption, with no permission of their own in the roles:
+        # whoever may see the redemption sees what was in it.
+        return request.user.has_perm("exchange.view_redemption")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -205,7 +226,7 @@ class RedemptionLineInline(admin.TabularInline):
 @admin.register(Redemption)
 class RedemptionAdmin(ShopScopedAdmin):
     list_display = ("number_link", "created_at", "household", "shop", "total", "shopkeeper", "voided")
-    list_filter = ("shop", ("created_at", admin.DateFieldListFilter))
+    list_filter = (("shop", admin.RelatedOnlyFieldListFilter), ("created_at", admin.DateFieldListFilter))
     list_select_related = ("household", "shop", "shopkeeper", "void")
     search_fields = ("=household__number", "household__head_name", "^household__head_initials")
     show_full_result_count = False

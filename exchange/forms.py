@@ -38,8 +38,8 @@ class RedemptionForm(forms.Form):
         return f"qty_{product.pk}"
 
     def rows(self):
-        """Each product with its bound quantity field, for the template's tiles."""
-        return [(product, self[self.field_name(product)]) for product in self.products]
+        """Each product on sale with its bound quantity field, for the template's tiles."""
+        return [(product, self[self.field_name(product)]) for product in self.products if product.active]
 
     def quantities(self) -> list[tuple[int, int]]:
         return [(product.pk, self.cleaned_data.get(self.field_name(product)) or 0) for product in self.products]

@@ -35,6 +35,16 @@ def recent_redemptions(shop: Shop, *, limit: int = 20) -> QuerySet[Redemption]:
     return Redemption.objects.filter(shop=shop).select_related("household", "void").order_by("-id")[:limit]
 
 
+def household_redemptions(household) -> QuerySet[Redemption]:
+    """A household's redemptions, newest first, with their shop, void and lines: two queries a page."""
+    return (
+        Redemption.objects.filter(household=household)
+        .select_related("shop", "void")
+        .prefetch_related("lines")
+        .order_by("-id")
+    )
+
+
 # Each product's cached stock must equal the sum of its movements, and each movement's
 # stock_after the previous one's plus its own quantity.
 STOCK_SQL = """

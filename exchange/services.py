@@ -46,14 +46,14 @@ def redemption_create(
     wanted = _merge(quantities)
     try:
         with transaction.atomic():
-            earlier = _earlier(by, idempotency_key, household)
+            earlier = _earlier(by, idempotency_key, shop, household)
             if earlier:
                 return earlier
             return _redeem(shop=shop, household=household, wanted=wanted, by=by, key=idempotency_key)
     except (DomainError, IntegrityError):
         # A twin submission may have committed while this one waited on its locks and then found
         # the stock or balance gone, or its key taken: answer with the twin's redemption.
-        earlier = _earlier(by, idempotency_key, household)
+        earlier = _earlier(by, idempotency_key, shop, household)
         if earlier:
             return earlier
         raise
@@ -158,6 +158,9 @@ def product_stocktake(*, product: Product, counted: int, by, note: str) -> Stock
         raise ReasonRequired()
     if counted < 0:
         raise BadQuantity()
+    # Before the count is compared: a count that matches must not answer "nothing changed" to
+    # someone who may not take stock here at all.
+    ensure_may_change(user=by, village_id=product.shop.village_id)
     with transaction.atomic():
         # Lock the row while counting the difference, so a sale at the counter cannot slip in
         # between the read and the movement and leave stock unequal to its movements.
@@ -191,8 +194,10 @@ def _merge(quantities: Iterable[tuple[int, int]]) -> dict[int, int]:
     return dict(wanted)
 
 
-def _earlier(by, key: str, household: Household) -> Redemption | None:
+def _earlier(by, key: str, shop: Shop, household: Household) -> Redemption | None:
     earlier = Redemption.objects.filter(shopkeeper=by, idempotency_key=key).first()
-    if earlier and earlier.household_id != household.pk:
+    # The same key at another shop is another sale too: answering with that shop's receipt
+    # would send the shopkeeper to a page of a shop they are not standing in.
+    if earlier and (earlier.household_id != household.pk or earlier.shop_id != shop.pk):
         raise IdempotencyKeyReused()
     return earlier

@@ -76,9 +76,10 @@ def shop_counter(request, shop_id: int):
 def household_counter(request, shop_id: int, household_id: int):
     shop = _get_shop_for_user(request.user, shop_id)
     household = _get_household_for_shop(shop, household_id)
-    products = list(products_on_sale(shop))
     if request.method == "POST":
-        form = RedemptionForm(request.POST, products=products)
+        # Bind the quantities of every product of the shop, not only those on sale now: one
+        # retired while this page was open must be refused by name, not silently left out.
+        form = RedemptionForm(request.POST, products=list(shop.products.order_by("position", "name")))
         if form.is_valid():
             try:
                 redemption = redemption_create(
@@ -94,7 +95,7 @@ def household_counter(request, shop_id: int, household_id: int):
                 return redirect("counter:receipt", shop_id=shop.pk, redemption_id=redemption.pk)
         household.refresh_from_db(fields=["score", "balance", "active"])
     else:
-        form = RedemptionForm(products=products, initial={"key": new_key()})
+        form = RedemptionForm(products=list(products_on_sale(shop)), initial={"key": new_key()})
     return render(
         request,
         "exchange/household.html",

@@ -6,16 +6,22 @@ Opening a household writes its opening entry, so the add path and the ledger pag
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from households import services
+from households.cards import MAX_CARDS_PER_PRINT, card_sheets, reachable_only_here
 from households.errors import NotYours
-from households.models import Household, Town, Village
-from households.selectors import household_search, households_for, villages_for
+from households.forms import StarLevelFormSet
+from households.models import Household, StarLevel, Town, Village
+from households.pin_admin import LookupPinAdmin
+from households.selectors import default_star_levels, household_search, households_for, villages_for
 
 
 def writable_village_ids(request) -> set[int]:
@@ -68,15 +74,78 @@ class TownAdmin(SuperuserKeptAdmin):
         return towns.filter(Q(pk__in=villages_for(request.user).values("town")) | Q(officers=request.user))
 
 
+class VillageKeptInline:
+    """An inline of the village page that the village's own clerks change (superusers too).
+
+    The role's model permissions still apply (`super()`); this adds the village scope. Officers
+    hold only the view permissions, so they read these inlines and change nothing.
+    """
+
+    def _keeps(self, request, village) -> bool:
+        return request.user.is_superuser or (village is not None and may_write(request, village.pk))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._keeps(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._keeps(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._keeps(request, obj)
+
+
+class StarLevelInline(VillageKeptInline, admin.TabularInline):
+    model = StarLevel
+    formset = StarLevelFormSet
+    template = "admin/households/village/star_levels_inline.html"
+    fields = ("stars", "min_score")
+    extra = 0
+    max_num = 9
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Shown above the table while the village has none of its own: what applies meanwhile.
+        if obj is None or not obj.star_levels.exists():
+            formset.default_levels = default_star_levels()
+        return formset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "stars":
+            # The model's check constraint, said as a form error instead of an IntegrityError.
+            kwargs.update(min_value=1, max_value=9)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 @admin.register(Village)
 class VillageAdmin(SuperuserKeptAdmin):
+    """Superusers keep villages; a village's clerks change only its inlines (star levels, board)."""
+
     list_display = ("name", "code", "town")
     list_select_related = ("town",)
     search_fields = ("name", "code")
     filter_horizontal = ("clerks",)
+    inlines = [StarLevelInline]
 
     def get_queryset(self, request):
         return villages_for(request.user).select_related("town")
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        if obj is None:
+            return bool(writable_village_ids(request))
+        return may_write(request, obj.pk)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        # Who the village is and who keeps it is the superuser's to say.
+        return ("code", "name", "town", "clerks")
+
+    def save_model(self, request, obj, form, change):
+        # A clerk's form holds no field of the village itself; only its inlines are saved.
+        if request.user.is_superuser:
+            super().save_model(request, obj, form, change)
 
 
 class VillageListFilter(admin.RelatedFieldListFilter):
@@ -108,7 +177,7 @@ class GroupListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(LookupPinAdmin, ScopedAdmin):
     """Households of the user's villages; `credits.admin` adds opening and the ledger pages."""
 
     # The columns a clerk needs first come first: a phone shows only the first few.
@@ -127,7 +196,7 @@ class HouseholdAdmin(ScopedAdmin):
     # The number and village are who the household is; score and balance belong to the ledger;
     # closing and reopening are actions with their own service.
     readonly_fields = ("village", "number", "score", "balance", "active", "closed_on", "head_initials", "created_at")
-    actions = ["close_households", "reopen_households"]
+    actions = ["close_households", "reopen_households", "print_cards", "reissue_cards"]
 
     def get_queryset(self, request):
         return households_for(request.user).select_related("village")
@@ -191,6 +260,72 @@ class HouseholdAdmin(ScopedAdmin):
                 services.household_reopen(household=household, by=request.user)
         message = ngettext("%(count)d household was reopened.", "%(count)d households were reopened.", len(households))
         self.message_user(request, message % {"count": len(households)}, messages.SUCCESS)
+
+    @admin.action(description=_("Print cards for the selected households"), permissions=["view"])
+    def print_cards(self, request, queryset):
+        """A page of A4 sheets with the households' cards, ready to print; closed households need none.
+
+        Printing is a read, so whoever may read a household may print its card, a town officer
+        too: the card's link opens no more than the household's record this user already reads.
+        The queryset is the user's scope, so a crafted id of another village's household drops out.
+        """
+        households = list(queryset.select_related("village").order_by("village__name", "village_id", "number"))
+        printed = [household for household in households if household.active]
+        if not printed:
+            message = _("No open household was selected: there is no card to print.")
+            self.message_user(request, message, messages.WARNING)
+            return None
+        if len(printed) > MAX_CARDS_PER_PRINT:
+            message = _("Print at most %(max)d cards at a time, not %(count)d: filter the list by group first.")
+            self.message_user(request, message % {"max": MAX_CARDS_PER_PRINT, "count": len(printed)}, messages.ERROR)
+            return None
+        context = {
+            "sheets": card_sheets(request, printed),
+            "count": len(printed),
+            "closed": len(households) - len(printed),
+            "local_host": request.get_host() if reachable_only_here(request) else "",
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(request, "households/cards.html", context)
+
+    @admin.action(description=_("Issue new cards for the selected households"), permissions=["change"])
+    def reissue_cards(self, request, queryset):
+        """Say what a new card does (the old one stops working), then, confirmed, issue one to each."""
+        households = list(queryset.select_related("village").order_by("village__name", "village_id", "number"))
+        if not households or self._refused(request, households):
+            return None
+        confirmed = request.POST.get("confirm") == "yes"
+        # With "select all" the households are read again on confirming: if that is not the list
+        # the clerk was shown, show it again rather than revoke cards of other households.
+        changed = confirmed and request.POST.get("expected") != str(len(households))
+        if not confirmed or changed:
+            title = ngettext(
+                "Issue a new card for %(count)d household", "Issue new cards for %(count)d households", len(households)
+            )
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title % {"count": len(households)},
+                "households": households,
+                "changed": changed,
+                "select_across": request.POST.get("select_across") == "1",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/households/household/reissue_cards.html", context)
+        with transaction.atomic():
+            for household in households:
+                services.household_card_reissue(household=household, by=request.user)
+            # Who revoked a card, and when: the household's history in the admin shows it.
+            LogEntry.objects.log_actions(
+                request.user.pk, households, CHANGE, change_message=[{"changed": {"fields": ["card code"]}}]
+            )
+        message = ngettext(
+            "Issued a new card for %(count)d household; its old card no longer works. Print the new card now.",
+            "Issued new cards for %(count)d households; their old cards no longer work. Print the new cards now.",
+            len(households),
+        )
+        self.message_user(request, message % {"count": len(households)}, messages.SUCCESS)
+        return None
 
     def _refused(self, request, households) -> bool:
         """Refuse the whole action, changing nothing, if any household is outside the user's care."""

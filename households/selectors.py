@@ -5,6 +5,7 @@ clerks the villages they are assigned to, officers the villages of their towns.
 """
 
 import re
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -64,10 +65,25 @@ def card_token_in(text: str) -> str | None:
     return None
 
 
+def default_star_levels() -> list[tuple[int, int]]:
+    """(stars, from score) of the scheme a village follows until its clerk sets its own."""
+    return list(enumerate(settings.XIANGFENG_DEFAULT_STARS, start=1))
+
+
 def star_levels(village_id: int) -> list[tuple[int, int]]:
     """(stars, from score) of a village's scheme, fewest stars first; the defaults if it set none."""
     levels = list(StarLevel.objects.filter(village_id=village_id).order_by("stars").values_list("stars", "min_score"))
-    return levels or list(enumerate(settings.XIANGFENG_DEFAULT_STARS, start=1))
+    return levels or default_star_levels()
+
+
+def star_levels_of(village_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+    """`star_levels` of many villages in one query, e.g. for the villages on a page of households."""
+    found: dict[int, list[tuple[int, int]]] = {village_id: [] for village_id in village_ids}
+    if found:
+        rows = StarLevel.objects.filter(village_id__in=found).order_by("stars")
+        for village_id, stars, min_score in rows.values_list("village_id", "stars", "min_score"):
+            found[village_id].append((stars, min_score))
+    return {village_id: levels or default_star_levels() for village_id, levels in found.items()}
 
 
 def stars_for(score: int, levels: list[tuple[int, int]]) -> int:

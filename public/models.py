@@ -47,7 +47,7 @@ class BoardSettings(models.Model):
 
 
 class LookupGuard(models.Model):
-    """Failed lookups for one key ("household:<id>" or "address:<ip>") within the current window."""
+    """Failed lookups for one key ("household:<village id>:<number>" or "address:<ip>") in the current window."""
 
     key = models.CharField(max_length=80, unique=True)
     failures = models.PositiveIntegerField(default=0)

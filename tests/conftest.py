@@ -6,8 +6,29 @@ assignment at all and must see nothing. Households a1, a2 live in A and b1 in B.
 """
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import PASSWORD, RuleFactory, TownFactory, UserFactory, VillageFactory, open_household
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last, after pytest-django has put transactional tests after the others.
+
+    A browser test must commit its data, so it ends with a flush that empties every table,
+    including the groups and catalogue the migrations made; Django's serialized rollback cannot
+    restore them under Playwright (see tests/e2e/conftest.py). Running them last keeps every
+    other test on a database as the migrations left it.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Chinese leaves Chinese active in the thread; put the suite's language back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

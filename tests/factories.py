@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 
 from credits.models import Domain, Rule
 from credits.services import household_open
+from exchange.models import Product, Shop
 from households.models import Town, Village
 
 PASSWORD = "correct-horse-battery"
@@ -77,3 +78,27 @@ def open_household(village, *, by, number=None, head_name="张三", **fields):
     return household_open(
         village=village, number=number or f"T{next(_numbers):05d}", head_name=head_name, by=by, **fields
     )
+
+
+class ShopFactory(factory.django.DjangoModelFactory):
+    """A village shop; its shopkeepers are added by the test (`shop.shopkeepers.add(user)`)."""
+
+    class Meta:
+        model = Shop
+        django_get_or_create = ("village", "name")
+
+    village = factory.SubFactory(VillageFactory)
+    name = factory.Sequence(lambda n: f"兑换超市{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """Goods with no stock: stock arrives only through `exchange.services.product_restock`."""
+
+    class Meta:
+        model = Product
+
+    shop = factory.SubFactory(ShopFactory)
+    name = factory.Sequence(lambda n: f"商品{n}")
+    unit = "件"
+    price = 10
+    low_stock = 5

@@ -7,6 +7,7 @@ and shows its refusal (a `DomainError`) as a form error, with nothing saved.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -25,11 +26,28 @@ from households.admin import HouseholdAdmin, may_write, writable_village_ids
 from households.errors import DomainError
 from households.forms import HouseholdOpenForm
 from households.models import Household
-from households.selectors import villages_for
+from households.selectors import star_levels, star_levels_of, stars_for, villages_for
+from households.templatetags.stars import draw_stars
 
 STATEMENT_PAGE_SIZE = 50
 # What a clerk may undo with a reversal; shop spending is undone by voiding the redemption.
 REVERSIBLE_KINDS = {Entry.Kind.AWARD, Entry.Kind.DEDUCTION, Entry.Kind.ADJUSTMENT}
+
+
+class StarredChangeList(ChangeList):
+    """The households list, each household on the page told its stars.
+
+    The stars follow each village's own levels, read once for all the villages on the page, so
+    the column costs one query per page rather than one per row.
+    """
+
+    def get_results(self, request):
+        super().get_results(request)
+        levels = star_levels_of({household.village_id for household in self.result_list})
+        for household in self.result_list:
+            scheme = levels[household.village_id]
+            household.stars = stars_for(household.score, scheme)
+            household.most_stars = scheme[-1][0] if scheme else 0
 
 
 class HouseholdLedgerAdmin(HouseholdAdmin):
@@ -39,6 +57,7 @@ class HouseholdLedgerAdmin(HouseholdAdmin):
         "head_name",
         "village",
         "score",
+        "stars",
         "balance",
         "statement_link",
         "group",
@@ -68,6 +87,14 @@ class HouseholdLedgerAdmin(HouseholdAdmin):
         if obj is None:
             return request.user.is_superuser or bool(writable_village_ids(request))
         return may_write(request, obj.village_id)
+
+    def get_changelist(self, request, **kwargs):
+        return StarredChangeList
+
+    @admin.display(description=gettext_lazy("stars"))
+    def stars(self, household):
+        # Set by `StarredChangeList` for the households on the page.
+        return draw_stars(household.stars, household.most_stars) or "—"
 
     @admin.display(description=gettext_lazy("statement"))
     def statement_link(self, household):
@@ -125,6 +152,7 @@ class HouseholdLedgerAdmin(HouseholdAdmin):
             page=page,
             page_range=paginator.get_elided_page_range(page.number),
             rows=rows,
+            stars=self._stars(household),
             can_record=can_record,
             can_change=self.has_change_permission(request, household),
         )
@@ -149,6 +177,7 @@ class HouseholdLedgerAdmin(HouseholdAdmin):
             title=_("Record an entry for %(household)s") % {"household": household},
             submit_label=_("Record"),
             household=household,
+            stars=self._stars(household),
         )
 
     def adjust_view(self, request, object_id):
@@ -169,6 +198,7 @@ class HouseholdLedgerAdmin(HouseholdAdmin):
             title=_("Adjust the points of %(household)s") % {"household": household},
             submit_label=_("Adjust"),
             household=household,
+            stars=self._stars(household),
         )
 
     @admin.action(description=gettext_lazy("Record a rule for the selected households"), permissions=["record"])
@@ -228,6 +258,9 @@ class HouseholdLedgerAdmin(HouseholdAdmin):
         if write and not self.has_record_permission(request, household):
             raise PermissionDenied
         return household
+
+    def _stars(self, household) -> int:
+        return stars_for(household.score, star_levels(household.village_id))
 
     def _done(self, request, household, message, entry):
         params = {

@@ -1,4 +1,5 @@
-"""The demo village 农丰村 that `manage.py seed_demo` loads.
+"""The ledger of the demo village 农丰村 that `manage.py seed_demo` loads (the command lives in the
+exchange, which plans the village shop's months in `exchange.demo`).
 
 `people` invents the households (names, groups, addresses, phones) and `history` plans a year of
 plausible ledger activity for them. Both are pure and deterministic — a seeded `random.Random`

@@ -260,7 +260,7 @@ def _singles(rnd, households, start, today) -> Iterator[Record]:
             continue
         for rule, base, civic, careless, notes in SINGLES:
             rate = base + civic * h.civic**2 + careless * (1 - h.diligence) ** 3
-            for _ in range(_poisson(rnd, rate * (last - first).days / 365)):
+            for _ in range(poisson(rnd, rate * (last - first).days / 365)):
                 on = first + timedelta(days=rnd.randint(0, (last - first).days))
                 yield Record(rule, on, [h.number], rnd.choice(notes), batch=False)
                 if rule == "邻里互助" and rnd.random() < 0.025:
@@ -309,7 +309,7 @@ def _slips(rnd, steps, active_now, by_number, rules) -> list[Step]:
     return fixes
 
 
-def _poisson(rnd: random.Random, mean: float) -> int:
+def poisson(rnd: random.Random, mean: float) -> int:
     # Knuth's method: fine for the small means used here.
     limit, count, product = pow(2.718281828459045, -mean), 0, rnd.random()
     while product > limit:

@@ -15,37 +15,58 @@ def fill(apps, schema_editor):
         Entry.objects.filter(in_score=True)
         .exclude(kind="opening")
         .annotate(year=ExtractYear("occurred_on"))
-        .values("household_id", "year")
+        .values("household_id", "household__village_id", "year")
         .annotate(points=Sum("points"))
         .order_by()
     )
     YearScore.objects.bulk_create(
-        (YearScore(household_id=row["household_id"], year=row["year"], points=row["points"]) for row in rows),
+        (YearScore(
+                household_id=row["household_id"],
+                village_id=row["household__village_id"],
+                year=row["year"],
+                points=row["points"],
+            ) for row in rows),
         batch_size=1000,
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credits', '0004_roles'),
-        ('households', '0002_card_token'),
+        ("credits", "0004_roles"),
+        ("households", "0002_card_token"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='YearScore',
+            name="YearScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('points', models.IntegerField(default=0, verbose_name='points this year')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='year_scores', to='households.household', verbose_name='household')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("points", models.IntegerField(default=0, verbose_name="points this year")),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.village",
+                        verbose_name="village",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="year_scores",
+                        to="households.household",
+                        verbose_name="household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "year's points",
-                'verbose_name_plural': "years' points",
-                'indexes': [models.Index(fields=['year', '-points'], name='year_score_rank_idx')],
-                'constraints': [models.UniqueConstraint(fields=('household', 'year'), name='year_score_unique')],
+                "verbose_name": "year's points",
+                "verbose_name_plural": "years' points",
+                "indexes": [models.Index(fields=["village", "year", "-points"], name="year_score_rank_idx")],
+                "constraints": [models.UniqueConstraint(fields=("household", "year"), name="year_score_unique")],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

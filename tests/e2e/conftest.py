@@ -35,7 +35,11 @@ def roles(transactional_db):
     ContentType.objects.clear_cache()
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    for migration in ("credits.migrations.0004_roles", "exchange.migrations.0003_roles"):
+    for migration in (
+        "credits.migrations.0004_roles",
+        "exchange.migrations.0003_roles",
+        "public.migrations.0002_roles",
+    ):
         for role, perms in import_module(migration).ROLES.items():
             group, _created = Group.objects.get_or_create(name=role)
             for perm in perms:

@@ -10,6 +10,7 @@ from tests.factories import TownFactory, UserFactory, VillageFactory, open_house
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:households_household_changelist")
+FORMSET_COUNTS = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
 
 
 def listed(response) -> set[str]:
@@ -59,7 +60,10 @@ def test_it_lets_the_officer_read_both_villages_but_change_nothing(client, olivi
     response = client.get(CHANGELIST)
     assert listed(response) == {str(a1), str(a2), str(b1)}
     assert reverse("admin:households_household_add") not in response.content.decode()
-    assert response.context["action_form"] is None  # no action is offered, so no row can be ticked
+    # Printing cards is a read (tests/households/test_cards.py); nothing that changes is offered.
+    assert [name for name, _label in response.context["action_form"].fields["action"].choices if name] == [
+        "print_cards"
+    ]
 
     change_page = client.get(change_url(a1))
     assert change_page.status_code == 200
@@ -184,14 +188,21 @@ def test_it_shows_a_clerk_only_their_own_village_and_town(client, alice, village
     assert list(towns) == [town]
 
 
-def test_it_lets_only_superusers_change_villages(client, alice, admin_user, village_a):
+def test_it_lets_only_superusers_change_who_a_village_is(client, alice, olivia, admin_user, village_a):
     url = reverse("admin:households_village_change", args=[village_a.pk])
+    # The village page's inlines (star levels, board settings; see tests/households/test_stars.py), left empty.
+    inlines = {f"{prefix}-{field}": 0 for prefix in ("star_levels", "board_settings") for field in FORMSET_COUNTS}
 
-    client.force_login(alice)
-    assert client.post(url, {"code": "x", "name": "改名", "town": village_a.town_id}).status_code == 403
+    client.force_login(olivia)
+    assert client.post(url, {"code": "x", "name": "改名", "town": village_a.town_id, **inlines}).status_code == 403
+
+    client.force_login(alice)  # her village's clerk changes its inlines, never its code or name
+    assert client.post(url, {"code": "x", "name": "改名", "town": village_a.town_id, **inlines}).status_code == 302
+    village_a.refresh_from_db()
+    assert (village_a.code, village_a.name) == ("nongfeng", "农丰村")
 
     client.force_login(admin_user)
-    response = client.post(url, {"code": "nongfeng", "name": "农丰新村", "town": village_a.town_id})
+    response = client.post(url, {"code": "nongfeng", "name": "农丰新村", "town": village_a.town_id, **inlines})
     assert response.status_code == 302
     village_a.refresh_from_db()
     assert village_a.name == "农丰新村"

@@ -8,7 +8,7 @@ exchange, the top app, because it reads both books.
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from credits.selectors import ledger_differences, reversal_mismatches, year_score_differences
 from exchange.models import Product
@@ -17,7 +17,7 @@ from households.models import Household
 
 
 class Command(BaseCommand):
-    help = "Check cached scores, balances and stock against the ledger and the stock movements."
+    help = gettext_lazy("Check cached scores, balances and stock against the ledger and the stock movements.")
 
     def handle(self, **options):
         problems = 0

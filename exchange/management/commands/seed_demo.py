@@ -1,14 +1,19 @@
-"""`manage.py seed_demo [--password P]`: the demo village 农丰村 with a year of history.
+"""`manage.py seed_demo [--password P]`: the demo village 农丰村 with a year of history and its shop.
 
 Creates the town 百步镇, the village 农丰村 (code `nongfeng`) with about 300 households, and the
 staff users `clerk` (keeps 农丰村), `officer` (reads 百步镇) and `shopkeeper`, then replays a
-year of plausible activity up to today through the ledger's services, as the clerk. The history
-comes from a seeded random generator, so a run on a given day always writes the same ledger.
+year of plausible activity up to today through the ledger's services, as the clerk. Then it opens
+the village shop 农丰村兑换超市, kept by `shopkeeper`, with a dozen everyday goods, and replays its
+last three months through the shop's services: deliveries restocked by the clerk, redemptions at the
+counter by the shopkeeper, two voids by the clerk. Both plans come from seeded random generators,
+so a run on a given day always writes the same books. The services stamp each row with the time
+of the run; the days of the story are in the deeds' dates and the deliveries' notes.
 
-A second run adds nothing: it finds the village and says so. With `--password` it still sets the
-demo users' passwords, so a forgotten password can be reset without reloading anything; without
-it, nothing at all changes. Everything is written in one transaction: a failed run leaves no half
-village behind.
+A second run adds nothing: it finds the village and its shop and says so. With `--password` it
+still sets the demo users' passwords, so a forgotten password can be reset without reloading
+anything; without it, nothing at all changes. A village loaded before the demo had a shop gets
+the shop. Everything is written in one transaction: a failed run leaves no half village behind.
+The command lives in the exchange, the top app, because it seeds the ledger and the shop.
 """
 
 import argparse
@@ -22,6 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,13 +47,18 @@ from credits.demo.history import (
 from credits.demo.people import invent_households
 from credits.models import Entry, Rule
 from credits.services import entry_adjust, entry_record, entry_record_batch, entry_reverse, household_open
+from exchange.demo import SHOP_NAME, Redeem, Restock, Void, goods_for, plan_shop
+from exchange.models import Product, Redemption, Shop, StockMovement
+from exchange.services import product_restock, redemption_create, redemption_void
+from households.errors import DomainError
 from households.models import Household, Town, Village
 from households.services import household_close
 
 SEED = 20240601
+SHOP_SEED = 20240901
 TOWN = "百步镇"
 VILLAGE_CODE, VILLAGE_NAME = "nongfeng", "农丰村"
-# (username, group); the clerk keeps the village and the officer reads the town.
+# (username, group); the clerk keeps the village, the officer reads the town, the shopkeeper keeps the shop.
 USERS = [("clerk", "clerk"), ("officer", "officer"), ("shopkeeper", "shopkeeper")]
 # Rules the plan uses besides ANNUAL and SINGLES.
 SCHEDULED_RULES = ["垃圾分类", "门前三包", "美丽庭院", "志愿服务", "村民议事", "平安巡防", "支持村庄建设"]
@@ -57,9 +68,10 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Load the demo village 农丰村 (town 百步镇) with about 300 households, a year of ledger history "
-        "and the demo users clerk, officer and shopkeeper, whose passwords it prints. "
-        "Does nothing if the village is already loaded, except set the passwords given with --password."
+        "Load the demo village 农丰村 (town 百步镇) with about 300 households, a year of ledger history, "
+        "its shop with three months of redemptions, and the demo users clerk, officer and shopkeeper, "
+        "whose passwords it prints. Does nothing if the village is already loaded, except set the "
+        "passwords given with --password."
     )
 
     def add_arguments(self, parser):
@@ -73,13 +85,15 @@ class Command(BaseCommand):
     def handle(self, *, password, households, **options):
         if households < 1:
             raise CommandError(_("The demo village needs at least one household."))
-        if Village.objects.filter(code=VILLAGE_CODE).exists():
-            self._already_loaded(password)
+        village = Village.objects.filter(code=VILLAGE_CODE).first()
+        if village is not None:
+            self._already_loaded(village, password)
             return
 
         started = time.monotonic()
+        today = timezone.localdate()
         rules = demo_rules()
-        steps = demo_plan(rules, households=households, today=timezone.localdate())
+        steps = demo_plan(rules, households=households, today=today)
 
         passwords = {username: password or _new_password() for username, _role in USERS}
         # Hashing is slow on purpose (~0.4 s each): done before the transaction takes the write lock.
@@ -91,8 +105,10 @@ class Command(BaseCommand):
             village = Village.objects.create(code=VILLAGE_CODE, name=VILLAGE_NAME, town=town)
             village.clerks.add(users["clerk"])
             self._replay(steps, village=village, rules=rules, clerk=users["clerk"])
+            shop = open_shop(village, clerk=users["clerk"], shopkeeper=users["shopkeeper"], today=today)
 
         self._report(village, passwords, seconds=time.monotonic() - started)
+        self._report_shop(shop)
 
     def _users(self, hashes: dict[str, str]) -> dict[str, User]:
         users = {}
@@ -159,10 +175,24 @@ class Command(BaseCommand):
                 case Reverse():
                     entry_reverse(entry=to_reverse[(step.record.key, step.number)], reason=step.reason, by=clerk)
 
-    def _already_loaded(self, password: str | None) -> None:
-        self.stdout.write(
-            _("The demo village %(village)s is already loaded; nothing was added.") % {"village": VILLAGE_NAME}
-        )
+    def _already_loaded(self, village: Village, password: str | None) -> None:
+        if not village.shops.filter(name=SHOP_NAME).exists():
+            # Loaded before the demo had a shop: add it, as the first run now would.
+            users = {user.username: user for user in User.objects.filter(username__in=["clerk", "shopkeeper"])}
+            if len(users) != 2:
+                raise CommandError(_("The demo users clerk and shopkeeper are missing; cannot open the demo shop."))
+            try:
+                with transaction.atomic():
+                    shop = open_shop(
+                        village, clerk=users["clerk"], shopkeeper=users["shopkeeper"], today=timezone.localdate()
+                    )
+            except DomainError as error:  # say, the clerk no longer keeps the village
+                raise CommandError(error.message) from error
+            self._report_shop(shop)
+        else:
+            self.stdout.write(
+                _("The demo village %(village)s is already loaded; nothing was added.") % {"village": VILLAGE_NAME}
+            )
         if not password:
             self.stdout.write(_("Passwords are unchanged. Run again with --password to set them."))
             return
@@ -194,7 +224,7 @@ class Command(BaseCommand):
         roles = {
             "clerk": _("clerk of %(village)s") % {"village": village.name},
             "officer": _("officer of %(town)s") % {"town": village.town.name},
-            "shopkeeper": _("shopkeeper"),
+            "shopkeeper": _("shopkeeper of %(shop)s, at /counter/") % {"shop": SHOP_NAME},
         }
         self.stdout.write(_("Demo users (sign in at /admin/):"))
         for username, _role in USERS:
@@ -202,6 +232,61 @@ class Command(BaseCommand):
                 _("  %(username)-11s %(password)-16s %(role)s")
                 % {"username": username, "password": passwords[username], "role": roles[username]}
             )
+
+    def _report_shop(self, shop: Shop) -> None:
+        redemptions = Redemption.objects.filter(shop=shop)
+        deliveries = StockMovement.objects.filter(product__shop=shop, kind=StockMovement.Kind.RESTOCK)
+        self.stdout.write(
+            _(
+                "Opened %(shop)s: %(products)d goods, %(deliveries)d deliveries, "
+                "%(redemptions)d redemptions (%(voids)d voided) for %(points)d points."
+            )
+            % {
+                "shop": shop.name,
+                "products": shop.products.count(),
+                "deliveries": deliveries.count(),
+                "redemptions": redemptions.count(),
+                "voids": redemptions.filter(void__isnull=False).count(),
+                "points": redemptions.filter(void__isnull=True).aggregate(points=Sum("total"))["points"] or 0,
+            }
+        )
+
+
+def open_shop(village: Village, *, clerk: User, shopkeeper: User, today: date) -> Shop:
+    """Open the village's shop with the demo goods and replay its months through the shop's services."""
+    shop = Shop.objects.create(village=village, name=SHOP_NAME)
+    shop.shopkeepers.add(shopkeeper)
+    households = {h.number: h for h in village.households.filter(active=True)}
+    goods = goods_for(len(households))
+    # Goods are typed into the admin by the clerk; there is no service for a new product.
+    products = {
+        good.name: Product.objects.create(
+            shop=shop, name=good.name, unit=good.unit, price=good.price, low_stock=good.low_stock, position=position
+        )
+        for position, good in enumerate(goods, start=1)
+    }
+    opened = dict(
+        Entry.objects.filter(household__in=households.values(), kind=Entry.Kind.OPENING).values_list(
+            "household__number", "occurred_on"
+        )
+    )
+    balances = {number: household.balance for number, household in households.items()}
+    redemptions: dict[str, Redemption] = {}
+    for step in plan_shop(random.Random(SHOP_SEED), goods, balances, opened, today=today):
+        match step:
+            case Restock():
+                product_restock(product=products[step.good], quantity=step.quantity, by=clerk, note=step.note)
+            case Redeem():
+                redemptions[step.key] = redemption_create(
+                    shop=shop,
+                    household=households[step.number],
+                    quantities=[(products[name].pk, quantity) for name, quantity in step.basket],
+                    by=shopkeeper,
+                    idempotency_key=step.key,
+                )
+            case Void():
+                redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk)
+    return shop
 
 
 def demo_rules() -> dict[str, Rule]:

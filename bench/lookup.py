@@ -1,0 +1,331 @@
+"""Figures for the public pages' scale goals (the lookup and the board). Not a test: it prints.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xiangfeng .venv/bin/python bench/lookup.py [--quick] [--keep]
+
+On PostgreSQL, a county of 200,000 households in 80 villages with 5,000,000 entries over two years
+(`bench/county.py`), one village of 3,000 households among them; then, in-process through Django's
+test client with DEBUG off:
+
+a) the record a household card opens, /lookup/c/<token>/, for 200 households of the big village,
+   the ten longest histories of the county among them: queries (goal: not growing with history)
+   and p95 server time (goal ≤ 30 ms);
+b) the big village's board, /board/<code>/, 100 times: queries (goal: fixed) and p95 (goal ≤ 100 ms);
+c) `SELECT 1`, for reading the others by: a busy machine swells every round trip.
+
+Then every kind of query each page makes, by EXPLAIN ANALYZE. Where a page is not built yet (it
+answers 404), its selectors are measured instead, and the report says so. The script creates its
+own database, `<name>_bench_lookup`, and drops it at the end (bench/README.md says more).
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+import warnings
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xiangfeng")
+os.environ["DJANGO_HTTPS"] = "0"
+os.environ["DJANGO_DEBUG"] = "0"
+warnings.filterwarnings("ignore", message="No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.county import County, check, generate_county  # noqa: E402
+from credits.models import Entry, YearScore  # noqa: E402
+from credits.selectors import standing, statement, year_points_by_domain  # noqa: E402
+from households.models import Household, Village  # noqa: E402
+
+FULL = {"households": 200_000, "big": 3_000, "village_size": 2_500, "per_mean": 25, "long": 10, "long_entries": 3_000}
+QUICK = {"households": 6_000, "big": 1_000, "village_size": 500, "per_mean": 10, "long": 3, "long_entries": 500}
+GOALS_MS = {"lookup": 30, "board": 100}
+NOTES: list[str] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a county of 6,000 households: a smoke check")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure again on a database kept by --keep")
+    parser.add_argument("--lookups", type=int, default=200, help="lookup requests, each for another household")
+    parser.add_argument("--boards", type=int, default=100, help="board requests")
+    parser.add_argument(
+        "--plans", type=int, default=0, metavar="N", help="print the plans of each page's N slowest queries"
+    )
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/lookup.py needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+    with bench_database(keep=args.keep or args.reuse, reuse=args.reuse):
+        if args.reuse:
+            county = kept_county(long=(QUICK if args.quick else FULL)["long"])
+        else:
+            user = User.objects.create_superuser("bench", password=None)
+            started = time.perf_counter()
+            county = generate_county(user, **(QUICK if args.quick else FULL))
+            NOTES.append(f"generated the county in {time.perf_counter() - started:.0f} s.")
+            started = time.perf_counter()
+            NOTES.append(f"{check()} (checked in {time.perf_counter() - started:.0f} s).")
+        NOTES.append(
+            f"{county.households:,} households and {county.entries:,} entries; "
+            f"the big village has {county.big.households.count():,} households."
+        )
+        plain_static = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        # DEBUG is off, so templates' static files would need the manifest only collectstatic writes.
+        with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=plain_static):
+            rows = bench_lookup(county, requests=args.lookups) + bench_board(county, requests=args.boards)
+        rows.append(round_trips())
+        print_report(rows, quick=args.quick, plans=args.plans)
+
+
+class bench_database:
+    """Create and migrate a throwaway database through Django's test-database machinery, then drop it."""
+
+    def __init__(self, *, keep: bool, reuse: bool = False):
+        self.keep, self.reuse = keep, reuse
+        db = settings.DATABASES["default"]
+        self.name = db["NAME"] if db["NAME"].endswith("_bench_lookup") else f"{db['NAME']}_bench_lookup"
+        db.setdefault("TEST", {})["NAME"] = self.name
+
+    def __enter__(self):
+        if self.reuse:
+            connection.close()
+            settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = self.name
+            return
+        self.old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+    def __exit__(self, *exc):
+        if self.keep:
+            print(f"Kept the benchmark database {self.name}.")
+        else:
+            connection.creation.destroy_test_db(self.old_name, verbosity=0)
+
+
+def kept_county(*, long: int) -> County:
+    big = Village.objects.get(code="bench-big")
+    longest = (
+        Entry.objects.filter(household__village=big).values("household").annotate(n=Count("pk")).order_by("-n")[:long]
+    )
+    return County(
+        big=big,
+        long_ids=[row["household"] for row in longest],
+        households=Household.objects.count(),
+        entries=Entry.objects.count(),
+    )
+
+
+# --- a) the lookup -----------------------------------------------------------------------------------
+
+
+def bench_lookup(county, *, requests: int) -> list[dict]:
+    """One request each for `requests` households of the big village, the longest histories among them."""
+    active = Household.objects.filter(village=county.big, active=True)
+    others = list(active.exclude(pk__in=county.long_ids).order_by("?")[: max(requests - len(county.long_ids), 0)])
+    households = others + list(active.filter(pk__in=county.long_ids))
+    sizes = dict(Entry.objects.filter(household__in=households).values_list("household").annotate(n=Count("pk")))
+    year = timezone.localdate().year
+    behind = set(
+        YearScore.objects.filter(household__in=households, year=year, points__lt=0).values_list("household", flat=True)
+    )
+    client = Client()
+    url = lambda household: reverse("lookup_card", args=[household.card_token])  # noqa: E731
+    if client.get(url(households[0])).status_code == 404:
+        NOTES.append("a) /lookup/c/<token>/ answered 404 (not built yet): measured its selectors instead.")
+        measure = lambda h: (standing(h, year=year), year_points_by_domain(h, year=year), list(statement(h)[:20]))  # noqa: E731
+        what = "lookup selectors"
+    else:
+        measure = lambda h: fetch(client, url(h))  # noqa: E731
+        what = "/lookup/c/<token>/"
+    for household in households[:5]:
+        measure(household)  # warm-up: templates, connection, caches
+    samples = [sample(lambda h=household: measure(h)) for household in households]
+    by_size = sorted(zip((sizes[h.pk] for h in households), samples, strict=True), key=lambda pair: pair[0])
+    fewest, most = by_size[0], by_size[-1]
+    case = f"{what}, {len(households)} households ({fewest[0]:,}–{most[0]:,} entries)"
+    rows = [row("a", case, samples, goal_ms=GOALS_MS["lookup"], queries_ok=most[1][0] <= fewest[1][0])]
+    for label, (entries, one) in (("fewest", fewest), ("most", most)):
+        rows.append(row("a", f"  the household with the {label} entries ({entries:,})", [one]))
+    for count in sorted({queries for queries, *_ in samples}):
+        chosen = [
+            (sizes[h.pk], h.pk in behind)
+            for h, (queries, *_) in zip(households, samples, strict=True)
+            if queries == count
+        ]
+        entries = [n for n, _behind in chosen]
+        NOTES.append(
+            f"a) {count} queries: {len(chosen)} households with {min(entries):,}–{max(entries):,} entries, "
+            f"{sum(b for _n, b in chosen)} of them below zero points this year."
+        )
+    # Every query of 50 of the requests, the ten longest histories among them: a query's cost may
+    # depend on the household (where it ranks, how much history it has), not only on its shape.
+    rows[-1]["explain"] = explain([lambda h=household: measure(h) for household in households[-50:]])
+    return rows
+
+
+# --- b) the board ---------------------------------------------------------------------------------------
+
+
+def bench_board(county, *, requests: int) -> list[dict]:
+    client = Client()
+    url = reverse("board", args=[county.big.code])
+    if client.get(url).status_code == 404:
+        try:
+            from public.selectors import village_board
+        except ImportError:
+            NOTES.append("b) /board/<code>/ answered 404 and has no selector yet: nothing to measure.")
+            return []
+        NOTES.append("b) /board/<code>/ answered 404 (not built yet): measured public.selectors.village_board.")
+        measure, what = (lambda: village_board(county.big)), "village_board() selector"
+    else:
+        measure, what = (lambda: fetch(client, url)), "/board/<code>/"
+    for _ in range(5):
+        measure()
+    samples = [sample(measure) for _ in range(requests)]
+    counts = {queries for queries, *_ in samples}
+    result = row("b", f"{what}, {requests} requests", samples, goal_ms=GOALS_MS["board"], queries_ok=len(counts) == 1)
+    result["explain"] = explain([measure] * 5)
+    return [result]
+
+
+# --- measuring -----------------------------------------------------------------------------------------
+
+
+def fetch(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return response
+
+
+def sample(fn) -> tuple[int, float, float]:
+    """(queries, wall seconds, this process's CPU seconds) of one call.
+
+    The queries are counted at once: the capture reads the connection's log lazily. The CPU time is
+    Django's own work (ORM, templates); the rest of the wall time is the database and waiting for it.
+    """
+    with CaptureQueriesContext(connection) as queries:
+        started, cpu = time.perf_counter(), time.process_time()
+        fn()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return len(queries), seconds, cpu
+
+
+def explain(calls) -> list[dict]:
+    """Each kind of query the calls made, by EXPLAIN ANALYZE: how often, its median and its worst
+    planning + execution time, and the worst one's SQL and plan; slowest first."""
+    found: dict[str, list[tuple[float, str]]] = {}
+    for fn in calls:
+        with CaptureQueriesContext(connection) as queries:
+            fn()
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if sql.lstrip().upper().startswith("SELECT"):
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                    plan = cursor.fetchone()[0][0]
+                # The same query for another household or date is the same kind.
+                kind = re.sub(r"'[^']*'|-?\b\d+\b", "?", sql)
+                found.setdefault(kind, []).append((plan["Planning Time"] + plan["Execution Time"], sql))
+    kinds = []
+    for timings in found.values():
+        worst_ms, worst_sql = max(timings)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {worst_sql}")
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        median = statistics.median(ms for ms, _sql in timings)
+        kinds.append({"n": len(timings), "median": median, "worst": worst_ms, "sql": worst_sql, "plan": plan})
+    return sorted(kinds, key=lambda kind: kind["worst"], reverse=True)
+
+
+def round_trips() -> dict:
+    """`SELECT 1` 200 times: the cost of a query's round trip alone, which a busy machine inflates."""
+    samples = [sample(lambda: connection.cursor().execute("SELECT 1")) for _ in range(200)]
+    return row("c", "SELECT 1, 200 times", samples)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
+
+
+def row(section: str, case: str, samples, *, goal_ms: float | None = None, queries_ok: bool | None = None) -> dict:
+    counts = sorted({queries for queries, *_ in samples})
+    walls = [seconds for _queries, seconds, _cpu in samples]
+    p95 = percentile(walls, 0.95)
+    return {
+        "section": section,
+        "case": case,
+        "queries": "–".join(str(c) for c in (counts[0], counts[-1])) if len(counts) > 1 else str(counts[0]),
+        "p50": statistics.median(walls),
+        "p95": p95,
+        "cpu50": statistics.median(cpu for *_rest, cpu in samples),
+        "queries_ok": queries_ok,
+        "time_ok": None if goal_ms is None else p95 * 1000 <= goal_ms,
+    }
+
+
+# --- the report ---------------------------------------------------------------------------------------
+
+
+TITLES = {
+    "a": f"a) lookup record by card link: goal queries not growing with history, p95 ≤ {GOALS_MS['lookup']} ms",
+    "b": f"b) village board of the big village: goal a fixed number of queries, p95 ≤ {GOALS_MS['board']} ms",
+    "c": "c) for reading the figures: one query's round trip to PostgreSQL, with the machine as busy as it is",
+}
+
+
+def print_report(rows: list[dict], *, quick: bool, plans: int) -> None:
+    import platform
+
+    size = "quick" if quick else "full"
+    machine = f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    print(f"Xiangfeng public pages bench ({size}) — {date.today()} — Python {platform.python_version()}, "
+          f"{machine}, PostgreSQL {connection.pg_version // 10000}")  # fmt: skip
+    for section, title in TITLES.items():
+        print(f"\n{title}")
+        print(f"  {'case':<62} {'queries':>7} {'p50':>9} {'p95':>9} {'CPU p50':>9}  goals: queries, time")
+        for r in (r for r in rows if r["section"] == section):
+            verdict = ", ".join(VERDICT[r[key]] for key in ("queries_ok", "time_ok") if r[key] is not None)
+            times = f"{ms(r['p50']):>9} {ms(r['p95']):>9} {ms(r['cpu50']):>9}"
+            print(f"  {r['case']:<62} {r['queries']:>7} {times}  {verdict}")
+        for r in (r for r in rows if r["section"] == section and r.get("explain")):
+            print("  its queries by EXPLAIN ANALYZE, planning + execution: how often, median, worst")
+            for kind in r["explain"]:
+                sql = " ".join(kind["sql"].split())
+                sql = sql if len(sql) <= 110 else f"{sql[:55]} … {sql[-50:]}"  # the WHERE tells kinds apart
+                print(f"    {kind['n']:>4} × {kind['median']:6.2f} ms {kind['worst']:6.2f} ms  {sql}")
+            for kind in r["explain"][:plans]:
+                print(f"\n  {kind['sql']}\n    " + kind["plan"].replace("\n", "\n    "))
+    for note in NOTES:
+        print(f"\nNote: {note}")
+
+
+VERDICT = {True: "met", False: "MISSED"}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from public.views import board, lookup
+
+urlpatterns = [
+    path("lookup/", lookup.lookup_form, name="lookup"),
+    path("lookup/c/<str:token>/", lookup.card_lookup, name="lookup_card"),
+    path("lookup/me/", lookup.pin_lookup_record, name="lookup_me"),
+    path("board/<slug:code>/", board.board, name="board"),
+]

@@ -1,0 +1,1 @@
+"""The public pages: a villager's lookup of their household, and the village board."""

@@ -1,0 +1,210 @@
+"""The villagers' lookup (`/lookup/`): a household's record on a phone, with no account.
+
+Two ways in. The household card's link, /lookup/c/<token>/, shows the record at once: the card's
+unguessable code is the permission, and issuing a new card revokes the old link. Or the household
+number and the PIN the clerk set: a right PIN leaves a short-lived grant in the session and
+redirects to /lookup/me/, until the villager leaves or the grant runs out; guessing is held back
+by `public.services.lookup_by_pin`. Every answer is `Cache-Control: private, no-store`, so a shared
+phone's back button cannot bring a record back after leaving. The record never shows a phone,
+an address, the PIN, the card code or who recorded an entry.
+
+A closed household's record is still shown, with a note: its history is the villager's to read,
+but it takes part in no ranking, so no rank is shown.
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from credits.models import Entry
+from credits.selectors import standing, statement, year_points_by_domain
+from exchange.selectors import household_redemptions
+from households.errors import DomainError
+from households.models import Household, Village
+from households.selectors import star_levels, stars_for
+from public.errors import LookupLocked
+from public.forms import LookupForm
+from public.services import lookup_by_pin
+
+GRANT = "lookup"
+PAGE_SIZE = 20
+RECENT_REDEMPTIONS = 3
+CARD_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,43}")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup_form(request):
+    villages = list(Village.objects.select_related("town").order_by("town__name", "name"))
+    retry_after = None
+    if request.method == "POST":
+        form = LookupForm(request.POST, villages=villages)
+        if form.is_valid():
+            try:
+                household = lookup_by_pin(**form.cleaned_data, address=_client_address(request))
+            except LookupLocked as error:
+                form.add_error(None, error.message)
+                retry_after = max(1, int((error.until - timezone.now()).total_seconds()))
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                _grant(request, household)
+                return redirect("lookup_me")
+    else:
+        code = request.GET.get("village", "")
+        form = LookupForm(villages=villages, initial={"village": code} if code in {v.code for v in villages} else {})
+    response = render(
+        request,
+        "public/lookup_form.html",
+        {
+            "form": form,
+            "open_record": _granted_household_id(request) is not None,
+            "max_failures": settings.XIANGFENG_LOOKUP_MAX_FAILURES,
+            "lock_minutes": settings.XIANGFENG_LOOKUP_LOCK_MINUTES,
+        },
+        status=429 if retry_after else 200,
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pin_lookup_record(request):
+    """The record a right PIN opened; a POST is the "Leave" button."""
+    if request.method == "POST":
+        village = request.session.get(GRANT, {}).get("village", "")
+        # Everything the session held goes, and its key with it: the phone may be passed on.
+        request.session.flush()
+        messages.info(request, _("You have left the household's record."))
+        return redirect(f"{reverse('lookup')}?{urlencode({'village': village})}" if village else "lookup")
+    household = _granted_household(request)
+    if household is None:
+        if request.session.pop(GRANT, None) is not None:
+            messages.info(request, _("The lookup has ended. Please enter the PIN again."))
+        return redirect("lookup")
+    return _record(request, household, by_pin=True)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def card_lookup(request, token):
+    """The record a household card opens; an old card's link answers "not found"."""
+    household = None
+    if CARD_TOKEN.fullmatch(token):
+        household = Household.objects.select_related("village").filter(card_token=token).first()
+    if household is None:
+        return render(request, "public/lookup_card_gone.html", status=404)
+    return _record(request, household, by_pin=False)
+
+
+def _record(request, household: Household, *, by_pin: bool):
+    """The household's record: figures, this year by domain, and its statement or redemptions.
+
+    A fixed number of queries, however long the ledger: each list is one page of rows.
+    """
+    year = timezone.localdate().year
+    levels = star_levels(household.village_id)
+    stars = stars_for(household.score, levels)
+    most_stars = max((level for level, _min in levels), default=0)
+    show = "redemptions" if request.GET.get("show") == "redemptions" else "statement"
+    # Adjustments (no domain) last, where each database sorts its NULLs.
+    by_domain = sorted(year_points_by_domain(household, year=year), key=lambda row: row[0] is None)
+    context = {
+        "household": household,
+        "by_pin": by_pin,
+        "year": year,
+        # A closed household takes part in no ranking.
+        "standing": standing(household, year=year) if household.active else None,
+        "stars": stars,
+        "star_marks": "★" * stars + "☆" * max(most_stars - stars, 0),
+        "by_domain": [(name or _("Adjustments"), points) for name, points in by_domain],
+        "year_total": sum(points for _name, points in by_domain),
+        "show": show,
+        "grant_minutes": settings.XIANGFENG_LOOKUP_GRANT_MINUTES,
+    }
+    if show == "redemptions":
+        page = Paginator(household_redemptions(household), PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, redemptions=page, page_query="show=redemptions&")
+    else:
+        page = Paginator(statement(household), PAGE_SIZE).get_page(request.GET.get("page"))
+        recent = list(household_redemptions(household)[: RECENT_REDEMPTIONS + 1])
+        context.update(
+            page=page,
+            page_query="",
+            entries=[_statement_row(entry) for entry in page],
+            redemptions=recent[:RECENT_REDEMPTIONS],
+            more_redemptions=len(recent) > RECENT_REDEMPTIONS,
+        )
+    response = render(request, "public/lookup_record.html", context)
+    # Not for search engines, whoever pastes a card's link where.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _statement_row(entry: Entry) -> dict:
+    # Both sides of a reversal come with the page (`statement` selects them): no query per row.
+    return {
+        "entry": entry,
+        "title": entry.rule_name or entry.get_kind_display(),
+        "reversed": getattr(entry, "reversal", None) is not None,
+    }
+
+
+# The grant a right PIN leaves in the session.
+
+
+def _grant(request, household: Household) -> None:
+    # A new session key for the new permission, so a key planted before the PIN was typed opens nothing.
+    request.session.cycle_key()
+    until = timezone.now() + timedelta(minutes=settings.XIANGFENG_LOOKUP_GRANT_MINUTES)
+    request.session[GRANT] = {
+        "household": household.pk,
+        "village": household.village.code,
+        "until": until.timestamp(),
+        "pin": _pin_mark(household),
+    }
+
+
+def _granted_household_id(request) -> int | None:
+    grant = request.session.get(GRANT)
+    if not isinstance(grant, dict) or grant.get("until", 0) <= timezone.now().timestamp():
+        return None
+    return grant.get("household")
+
+
+def _granted_household(request) -> Household | None:
+    household_id = _granted_household_id(request)
+    if household_id is None:
+        return None
+    household = Household.objects.select_related("village").filter(pk=household_id).first()
+    # A PIN the clerk has reset since (a lost phone, a stranger who saw it) ends every grant it gave.
+    if household is None or not constant_time_compare(request.session[GRANT].get("pin", ""), _pin_mark(household)):
+        return None
+    return household
+
+
+def _pin_mark(household: Household) -> str:
+    return salted_hmac("xiangfeng.lookup.grant", household.pin_hash).hexdigest()[:20]
+
+
+def _client_address(request) -> str:
+    """Whose attempts the per-address limit counts; see XIANGFENG_TRUST_X_FORWARDED_FOR in settings."""
+    if settings.XIANGFENG_TRUST_X_FORWARDED_FOR:
+        # The last entry is the one our own proxy appended; the ones before it, the client wrote.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,201 @@
+"""`manage.py seed_demo`: the demo village, its year of history, its shop, and its three demo users.
+
+The first test loads the full-size village once (several seconds) and checks what a person trying
+the demo relies on; the others use a small village, because the size does not matter there.
+"""
+
+import re
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db.models import Sum
+from django.test import Client
+from django.utils import timezone, translation
+
+from credits.demo.history import final_scores
+from credits.models import Entry
+from exchange.management.commands.seed_demo import demo_plan, demo_rules, rule_specs
+from exchange.models import Product, Redemption, RedemptionVoid, Shop, StockMovement
+from households.models import Household, Town, Village
+from tests.factories import UserFactory, VillageFactory, open_household
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-pass-2024"
+
+
+def seed(*args):
+    out = StringIO()
+    with translation.override("en"):
+        call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    models = (Town, Village, Household, Entry, User, Shop, Product, StockMovement, Redemption, RedemptionVoid)
+    return {model.__name__: model.objects.count() for model in models} | {
+        "scores": sum(Household.objects.values_list("score", flat=True)),
+        "balances": sum(Household.objects.values_list("balance", flat=True)),
+        "stock": sum(Product.objects.values_list("stock", flat=True)),
+    }
+
+
+def signs_in(username, password, *, at="/admin/login/", then="/admin/"):
+    response = Client().post(at, {"username": username, "password": password, "next": then})
+    return response.status_code == 302 and response["Location"] == then
+
+
+def reconcile():
+    """Raises CommandError on any difference between the caches and the books, stock included."""
+    call_command("reconcile", stdout=StringIO())
+
+
+def test_it_loads_a_village_with_a_year_of_reconciled_history():
+    output = seed("--password", PASSWORD)
+
+    village = Village.objects.get(code="nongfeng")
+    assert (village.name, village.town.name) == ("农丰村", "百步镇")
+    households = village.households.all()
+    assert households.count() == 300
+    assert {h.group for h in households} == {f"第{n}村民小组" for n in "一二三四五六七八"}
+    assert households.filter(number="0001").exists() and households.filter(number="0300").exists()
+    assert households.exclude(phone="").count() > 200
+    assert households.filter(active=False).count() == 2
+
+    today = timezone.localdate()
+    entries = Entry.objects.filter(household__village=village)
+    assert set(entries.values_list("kind", flat=True)) == set(Entry.Kind)
+    assert not entries.filter(occurred_on__gt=today).exists()
+    assert entries.filter(kind="opening").earliest("occurred_on").occurred_on == today - timedelta(days=365)
+    assert entries.count() > 4000
+    # Batches, not one entry a day: a monthly check lands on many households at once.
+    assert (
+        Counter(entries.filter(rule__name="垃圾分类").values_list("occurred_on", flat=True)).most_common(1)[0][1] > 50
+    )
+
+    scores = sorted(households.values_list("score", flat=True))
+    assert 70 <= scores[0] and scores[-1] <= 190
+    assert 105 <= scores[len(scores) // 2] <= 145
+    # Every planned step was written as planned: no refusal was swallowed on the way. Spending at
+    # the shop lowers balances, never scores.
+    rules = demo_rules()
+    planned = final_scores(demo_plan(rules, households=300, today=today), rule_specs(rules), base=100)
+    assert planned == dict(households.values_list("number", "score"))
+    reconcile()
+
+    # A few hundred visits to the counter; most households keep most of their points.
+    assert 150 <= Redemption.objects.count() <= 600
+    spent = sum(households.values_list("score", flat=True)) - sum(households.values_list("balance", flat=True))
+    assert 0 < spent < sum(scores) / 2
+
+    clerk, officer, shopkeeper = (User.objects.get(username=name) for name in ("clerk", "officer", "shopkeeper"))
+    assert [list(u.groups.values_list("name", flat=True)) for u in (clerk, officer, shopkeeper)] == [
+        ["clerk"],
+        ["officer"],
+        ["shopkeeper"],
+    ]
+    assert all(u.is_staff and not u.is_superuser for u in (clerk, officer, shopkeeper))
+    assert list(village.clerks.all()) == [clerk]
+    assert list(village.town.officers.all()) == [officer]
+    assert signs_in("clerk", PASSWORD) and signs_in("officer", PASSWORD)
+    assert "clerk" in output and PASSWORD in output and "农丰村兑换超市" in output
+
+
+def test_it_opens_the_village_shop_with_months_of_redemptions():
+    seed("--households", "60", "--password", PASSWORD)
+
+    village = Village.objects.get(code="nongfeng")
+    clerk, shopkeeper = User.objects.get(username="clerk"), User.objects.get(username="shopkeeper")
+    shop = Shop.objects.get()
+    assert (shop.name, shop.village, shop.active) == ("农丰村兑换超市", village, True)
+    assert list(shop.shopkeepers.all()) == [shopkeeper]
+
+    products = list(shop.products.all())
+    assert len(products) == 12 and all(p.active for p in products)
+    assert {p.name for p in products} >= {"大米（10斤装）", "菜籽油（5升）", "洗衣皂", "食盐（400克）", "挂面"}
+    assert all(p.unit and 1 <= p.price <= 60 and 0 < p.low_stock < 20 and 0 <= p.stock < 100 for p in products)
+
+    restocks = StockMovement.objects.filter(kind=StockMovement.Kind.RESTOCK)
+    assert set(restocks.values_list("recorded_by", flat=True)) == {clerk.pk}
+    # The story's days are in the notes: the services stamp every row with the time of the run.
+    assert all(re.match(r"\d+月\d+日", note) for note in restocks.values_list("note", flat=True))
+    # A first delivery of everything, and more as goods ran low.
+    assert restocks.count() > len(products)
+    assert set(restocks.values_list("product", flat=True)) == {p.pk for p in products}
+
+    redemptions = Redemption.objects.filter(shop=shop)
+    assert redemptions.count() > 10
+    assert set(redemptions.values_list("shopkeeper", flat=True)) == {shopkeeper.pk}
+    assert all(key.startswith("demo-") for key in redemptions.values_list("idempotency_key", flat=True))
+    voids = RedemptionVoid.objects.all()
+    assert voids.count() == 2
+    assert set(voids.values_list("voided_by", flat=True)) == {clerk.pk} and all(v.reason for v in voids)
+
+    # Every household spent what its redemptions say, and none went below zero.
+    kept = redemptions.filter(void__isnull=True).values("household").annotate(spent=Sum("total"))
+    spent = {row["household"]: row["spent"] for row in kept}
+    for household in village.households.all():
+        assert household.balance >= 0
+        assert household.score - household.balance == spent.get(household.pk, 0)
+    reconcile()
+
+    assert signs_in("shopkeeper", PASSWORD, at="/accounts/login/", then="/counter/")
+    client = Client()
+    client.force_login(shopkeeper)
+    page = client.get("/counter/", follow=True)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == f"/counter/{shop.pk}/"
+
+
+def test_it_prints_new_random_passwords_that_work():
+    output = seed("--households", "30")
+
+    line = next(line for line in output.splitlines() if line.split()[:1] == ["clerk"])
+    password = line.split()[1]
+    assert len(password) >= 12 and password != PASSWORD
+    assert signs_in("clerk", password)
+
+
+def test_it_changes_nothing_when_run_again():
+    seed("--households", "30", "--password", PASSWORD)
+    before = counts()
+
+    again = seed("--households", "30")
+
+    assert counts() == before
+    assert "already loaded" in again
+    assert signs_in("clerk", PASSWORD)
+
+
+def test_it_resets_the_demo_passwords_on_a_second_run_given_one():
+    seed("--households", "30", "--password", PASSWORD)
+    before = counts()
+
+    seed("--password", "another-pass-2025")
+
+    assert counts() == before
+    assert signs_in("clerk", "another-pass-2025")
+    assert not User.objects.get(username="officer").check_password(PASSWORD)
+
+
+def test_it_opens_the_shop_in_a_village_loaded_before_the_demo_had_one():
+    village = VillageFactory(code="nongfeng", name="农丰村")
+    clerk = UserFactory(username="clerk", role="clerk")
+    village.clerks.add(clerk)
+    UserFactory(username="shopkeeper", role="shopkeeper")
+    today = timezone.localdate()
+    for n in range(1, 21):
+        open_household(village, by=clerk, number=f"{n:04d}", opened_on=today - timedelta(days=200))
+
+    output = seed()
+
+    shop = Shop.objects.get(village=village)
+    assert shop.products.count() == 12 and Redemption.objects.filter(shop=shop).exists()
+    assert "Opened 农丰村兑换超市" in output
+    reconcile()
+    before = counts()
+    seed()
+    assert counts() == before

@@ -1,0 +1,200 @@
+"""The lookup's guard against guessing PINs: counters per household and per address, in the database."""
+
+import datetime
+import threading
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from households.services import household_set_pin
+from public import services
+from public.errors import LookupLocked, LookupRefused
+from public.models import LookupGuard
+from public.services import address_key, household_key, lookup_by_pin
+
+PIN = "2468"
+WRONG = "1111"
+HOME = "10.0.0.1"
+
+
+@pytest.fixture
+def a1_pin(a1, alice):
+    household_set_pin(household=a1, pin=PIN, by=alice)
+    return PIN
+
+
+def attempt(household_or_village, number=None, pin=PIN, *, address=HOME, now=None):
+    """One lookup; the household it opened, or the refusal's class."""
+    village = getattr(household_or_village, "village", household_or_village)
+    number = number if number is not None else household_or_village.number
+    try:
+        return lookup_by_pin(village=village, number=number, pin=pin, address=address, now=now)
+    except (LookupRefused, LookupLocked) as refusal:
+        return type(refusal)
+
+
+def guard_of(key: str) -> LookupGuard:
+    return LookupGuard.objects.get(key=key)
+
+
+@pytest.mark.django_db
+class TestHouseholdLimit:
+    def test_it_opens_the_household_with_the_right_pin(self, a1, a1_pin):
+        assert attempt(a1) == a1
+
+    def test_it_locks_after_five_wrong_pins_and_refuses_even_the_right_one(self, a1, a1_pin):
+        results = [attempt(a1, pin=WRONG) for _n in range(5)]
+
+        assert results == [LookupRefused] * 4 + [LookupLocked]
+        assert attempt(a1) is LookupLocked
+        assert attempt(a1, address="10.9.9.9") is LookupLocked
+
+    def test_it_says_until_when_it_is_locked(self, a1, a1_pin):
+        now = timezone.now()
+        for _n in range(5):
+            attempt(a1, pin=WRONG, now=now)
+
+        with pytest.raises(LookupLocked) as locked:
+            lookup_by_pin(village=a1.village, number=a1.number, pin=PIN, address=HOME, now=now)
+
+        assert locked.value.until == now + datetime.timedelta(minutes=15)
+        clock = timezone.localtime(locked.value.until).strftime("%H:%M")
+        assert locked.value.message == (
+            f"Too many wrong attempts. Lookup by PIN is locked until {clock}; please try again then."
+        )
+
+    def test_it_unlocks_after_fifteen_minutes(self, a1, a1_pin):
+        start = timezone.now()
+        for _n in range(5):
+            attempt(a1, pin=WRONG, now=start)
+
+        assert attempt(a1, now=start + datetime.timedelta(minutes=14, seconds=59)) is LookupLocked
+        assert attempt(a1, now=start + datetime.timedelta(minutes=15, seconds=1)) == a1
+
+    def test_it_starts_counting_again_after_a_right_pin(self, a1, a1_pin):
+        for _n in range(4):
+            attempt(a1, pin=WRONG)
+
+        assert attempt(a1) == a1
+        assert [attempt(a1, pin=WRONG) for _n in range(4)] == [LookupRefused] * 4
+        assert attempt(a1) == a1
+
+    def test_it_forgets_failures_older_than_the_window(self, a1, a1_pin):
+        start = timezone.now()
+        for _n in range(4):
+            attempt(a1, pin=WRONG, now=start)
+
+        later = start + datetime.timedelta(minutes=16)
+        assert [attempt(a1, pin=WRONG, now=later) for _n in range(4)] == [LookupRefused] * 4
+        assert attempt(a1, now=later) == a1
+
+    def test_it_counts_and_locks_an_unknown_number_exactly_like_a_real_one(self, a1, a1_pin, a2):
+        for number in ("9999", a2.number):  # no such household; a household without a PIN
+            results = [attempt(a1.village, number, pin=WRONG) for _n in range(6)]
+            assert results == [LookupRefused] * 4 + [LookupLocked] * 2
+            assert guard_of(household_key(a1.village_id, number)).failures == 5
+
+    def test_it_keeps_each_households_counter_apart(self, a1, a1_pin, b1, bob):
+        household_set_pin(household=b1, pin=PIN, by=bob)
+        for _n in range(5):
+            attempt(a1, pin=WRONG)
+
+        assert attempt(b1, address="10.9.9.9") == b1  # same number 0001, another village
+
+
+@pytest.mark.django_db
+class TestAddressLimit:
+    def test_it_locks_an_address_after_twenty_failures_whichever_households_it_tries(self, a1, a1_pin):
+        numbers = [f"X{n:03d}" for n in range(20)]
+        results = [attempt(a1.village, number, pin=WRONG) for number in numbers]
+
+        assert results == [LookupRefused] * 19 + [LookupLocked]
+        assert attempt(a1) is LookupLocked
+        assert attempt(a1, address="10.0.0.2") == a1
+
+    def test_it_does_not_count_right_pins_against_the_address(self, a1, a1_pin):
+        assert all(attempt(a1) == a1 for _n in range(25))
+        assert guard_of(address_key(HOME)).failures == 0
+
+    def test_it_counts_a_whole_ipv6_slash_64_as_one_address(self):
+        assert address_key("2001:db8:1:2::1") == address_key("2001:db8:1:2:ffff::9") == "address:2001:db8:1:2::/64"
+        assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
+        assert address_key("::ffff:10.0.0.1") == address_key("10.0.0.1") == "address:10.0.0.1"
+
+    def test_it_counts_the_remote_address_and_ignores_a_forwarded_header_by_default(self, client, a1, a1_pin):
+        post = {"village": a1.village.code, "number": "0001", "pin": WRONG}
+
+        client.post(reverse("lookup"), post, HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.7")
+
+        assert guard_of("address:10.0.0.7").failures == 1
+        assert not LookupGuard.objects.filter(key="address:1.2.3.4").exists()
+
+    @override_settings(XIANGFENG_TRUST_X_FORWARDED_FOR=True)
+    def test_it_counts_the_address_our_proxy_saw_when_told_to_trust_it(self, client, a1, a1_pin):
+        post = {"village": a1.village.code, "number": "0001", "pin": WRONG}
+
+        client.post(reverse("lookup"), post, HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4", REMOTE_ADDR="127.0.0.1")
+
+        assert guard_of("address:1.2.3.4").failures == 1
+        assert not LookupGuard.objects.filter(key__in=["address:6.6.6.6", "address:127.0.0.1"]).exists()
+
+
+def run_together(*calls):
+    """Run each call in its own thread with its own database connection, all released at once."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "an attempt is stuck"
+    return results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+class TestAcrossConnections:
+    """Each thread is a gunicorn worker of its own: only the database is shared between them."""
+
+    def test_it_adds_up_failures_from_two_connections(self, a1, a1_pin):
+        def two_wrong(address):
+            return lambda: [attempt(a1, pin=WRONG, address=address) for _n in range(2)]
+
+        results = run_together(two_wrong("10.0.0.1"), two_wrong("10.0.0.2"))
+
+        assert results == [[LookupRefused] * 2] * 2
+        assert guard_of(household_key(a1.village_id, "0001")).failures == 4
+        assert attempt(a1, pin=WRONG, address="10.0.0.3") is LookupLocked
+        assert attempt(a1, address="10.0.0.4") is LookupLocked
+
+    def test_it_checks_no_more_than_five_pins_however_many_race(self, a1, a1_pin):
+        def five_wrong(address):
+            return lambda: [attempt(a1, pin=WRONG, address=address) for _n in range(5)]
+
+        checked = []
+
+        def check_password(*args, **kwargs):
+            checked.append(args[0])
+            return original(*args, **kwargs)
+
+        original = services.check_password
+        with mock.patch.object(services, "check_password", check_password):
+            results = run_together(*(five_wrong(f"10.0.1.{n}") for n in range(4)))
+
+        assert checked == [WRONG] * 5
+        outcomes = [outcome for thread in results for outcome in thread]
+        assert outcomes.count(LookupRefused) <= 4
+        assert guard_of(household_key(a1.village_id, "0001")).failures == 5
+        assert attempt(a1, address="10.0.0.9") is LookupLocked
