@@ -176,7 +176,9 @@ def entry_spend(*, household: Household, points: int, by, note: str = "") -> Ent
     """
     if points <= 0:
         raise ZeroPoints()
-    with transaction.atomic():
+    # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
+    # undoes the whole redemption anyway.
+    with transaction.atomic(savepoint=False):
         (locked,) = _lock_households([household.pk], by=by, scope_checked=True)
         if locked.active and locked.balance < points:
             raise InsufficientBalance(number=locked.number, balance=locked.balance, cost=points)
@@ -197,7 +199,9 @@ def entry_refund(*, entry: Entry, reason: str, by) -> Entry:
         raise NotReversible()
     if not reason.strip():
         raise ReasonRequired()
-    with transaction.atomic():
+    # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
+    # undoes the whole redemption anyway.
+    with transaction.atomic(savepoint=False):
         (household,) = _lock_households([entry.household_id], by=by, scope_checked=True)
         return _reverse_locked(entry=entry, household=household, reason=reason, by=by)
 
