@@ -135,12 +135,15 @@ def standing(household: Household, *, year: int) -> Standing:
     levels = star_levels(household.village_id)
     households = active.count()
     rank = 1 + active.filter(score__gt=household.score).count()
-    year_scores = YearScore.objects.filter(village_id=household.village_id, year=year, household__active=True)
+    # Counted on the (village, year, points) index alone, then less the few closed households:
+    # joining every row to its household to ask whether it is active costs more than the count.
+    year_scores = YearScore.objects.filter(village_id=household.village_id, year=year)
+    closed = year_scores.filter(household__active=False)
     mine = year_scores.filter(household=household).values_list("points", flat=True).first() or 0
-    ahead = year_scores.filter(points__gt=mine).count()
+    ahead = year_scores.filter(points__gt=mine).count() - closed.filter(points__gt=mine).count()
     if mine < 0:
         # Households with nothing recorded this year have 0 points, and no row: they are ahead too.
-        ahead += households - year_scores.count()
+        ahead += households - (year_scores.count() - closed.count())
     return Standing(
         stars=stars_for(household.score, levels),
         rank=rank,

@@ -98,3 +98,14 @@ def test_it_gives_the_stars_of_the_households_village(village_a, village_b, alic
     assert standing(opened(village_a, alice, score=125), year=this_year()).stars == 2
     assert standing(opened(village_b, bob, score=100), year=this_year()).stars == 2
     assert standing(opened(village_a, alice, score=100), year=this_year()).stars == 0
+
+
+def test_it_leaves_closed_households_out_when_this_years_points_are_negative(village_a, alice):
+    behind = opened(village_a, alice, year_points=-5)
+    nothing_yet = opened(village_a, alice)
+    household_close(household=opened(village_a, alice, year_points=-10), by=alice)
+    household_close(household=opened(village_a, alice, year_points=8), by=alice)
+
+    # Both scores are 100 (a shared rank); this year 0 is ahead of −5, and the closed stay out.
+    assert ranks([nothing_yet, behind]) == [(1, 1), (1, 2)]
+    assert standing(behind, year=this_year()).households == 2
