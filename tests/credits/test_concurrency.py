@@ -8,11 +8,9 @@ the flush between such tests removes are restored from the serialized database.
 
 import io
 import random
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from credits.errors import AlreadyReversed
@@ -22,32 +20,9 @@ from credits.services import entry_record, entry_record_batch, entry_reverse, ho
 from households.errors import HouseholdNumberTaken
 from households.models import Household
 from tests.factories import open_household
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def run_together(*calls):
-    """Run each call in its own thread, all released at once; return (results, errors) in call order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-    errors = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # reported to the test, which decides what was expected
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a writer is stuck: deadlock or lock wait"
-    return results, errors
 
 
 def assert_chain_intact(household):

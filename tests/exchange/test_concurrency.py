@@ -7,12 +7,10 @@ after each, `reconcile` must find the ledger and the stock agreeing with their r
 """
 
 import io
-import threading
 import uuid
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from credits.models import Entry
 from credits.services import household_open
@@ -22,32 +20,9 @@ from exchange.services import product_restock, redemption_create, redemption_voi
 from households.models import Household
 from tests.exchange.conftest import redeem, restock
 from tests.factories import ProductFactory, open_household
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def run_together(*calls):
-    """Run each call in its own thread, all released at once; return (results, errors) in call order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-    errors = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # reported to the test, which decides what was expected
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a counter is stuck: deadlock or lock wait"
-    return results, errors
 
 
 def buying(shop, household, *lines, key=None):

@@ -1,11 +1,9 @@
 """The lookup's guard against guessing PINs: counters per household and per address, in the database."""
 
 import datetime
-import threading
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from public import services
 from public.errors import LookupLocked, LookupRefused
 from public.models import LookupGuard
 from public.services import address_key, household_key, lookup_by_pin
+from tests.threads import run_together
 
 PIN = "2468"
 WRONG = "1111"
@@ -143,27 +142,6 @@ class TestAddressLimit:
         assert not LookupGuard.objects.filter(key__in=["address:6.6.6.6", "address:127.0.0.1"]).exists()
 
 
-def run_together(*calls):
-    """Run each call in its own thread with its own database connection, all released at once."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "an attempt is stuck"
-    return results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 class TestAcrossConnections:
     """Each thread is a gunicorn worker of its own: only the database is shared between them."""
@@ -172,7 +150,8 @@ class TestAcrossConnections:
         def two_wrong(address):
             return lambda: [attempt(a1, pin=WRONG, address=address) for _n in range(2)]
 
-        results = run_together(two_wrong("10.0.0.1"), two_wrong("10.0.0.2"))
+        results, errors = run_together(two_wrong("10.0.0.1"), two_wrong("10.0.0.2"))
+        assert errors == [None, None]
 
         assert results == [[LookupRefused] * 2] * 2
         assert guard_of(household_key(a1.village_id, "0001")).failures == 4
@@ -191,7 +170,8 @@ class TestAcrossConnections:
 
         original = services.check_password
         with mock.patch.object(services, "check_password", check_password):
-            results = run_together(*(five_wrong(f"10.0.1.{n}") for n in range(4)))
+            results, errors = run_together(*(five_wrong(f"10.0.1.{n}") for n in range(4)))
+            assert errors == [None] * 4
 
         assert checked == [WRONG] * 5
         outcomes = [outcome for thread in results for outcome in thread]
