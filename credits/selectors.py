@@ -135,15 +135,16 @@ def standing(household: Household, *, year: int) -> Standing:
     levels = star_levels(household.village_id)
     households = active.count()
     rank = 1 + active.filter(score__gt=household.score).count()
-    # Counted on the (village, year, points) index alone, then less the few closed households:
-    # joining every row to its household to ask whether it is active costs more than the count.
+    # Counted on the (village, year, points) index alone, then less the village's few closed
+    # households: joining every row to its household to ask whether it is active costs more.
     year_scores = YearScore.objects.filter(village_id=household.village_id, year=year)
-    closed = year_scores.filter(household__active=False)
+    closed = Household.objects.filter(village_id=household.village_id, active=False)
+    closed_points = list(year_scores.filter(household__in=closed).values_list("points", flat=True))
     mine = year_scores.filter(household=household).values_list("points", flat=True).first() or 0
-    ahead = year_scores.filter(points__gt=mine).count() - closed.filter(points__gt=mine).count()
+    ahead = year_scores.filter(points__gt=mine).count() - sum(1 for points in closed_points if points > mine)
     if mine < 0:
         # Households with nothing recorded this year have 0 points, and no row: they are ahead too.
-        ahead += households - (year_scores.count() - closed.count())
+        ahead += households - (year_scores.count() - len(closed_points))
     return Standing(
         stars=stars_for(household.score, levels),
         rank=rank,
