@@ -1,7 +1,8 @@
 """The fixed world every test starts from.
 
 Two villages of one town: 农丰村 (A), kept by Alice, and 永丰村 (B), kept by Bob. Olivia is the
-town's officer and may read both. Sam keeps a shop and no village. Mallory is staff with no
+town's officer and may read both. Sam keeps 农丰兑换超市 (shop_a) and no village; Tess keeps
+永丰兑换超市 (shop_b) in B. Mallory is staff with no
 assignment at all and must see nothing. Households a1, a2 live in A and b1 in B.
 """
 
@@ -9,7 +10,15 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.factories import PASSWORD, RuleFactory, TownFactory, UserFactory, VillageFactory, open_household
+from tests.factories import (
+    PASSWORD,
+    RuleFactory,
+    ShopFactory,
+    TownFactory,
+    UserFactory,
+    VillageFactory,
+    open_household,
+)
 
 
 @pytest.hookimpl(trylast=True)
@@ -75,6 +84,25 @@ def olivia(town):
 @pytest.fixture
 def sam(db):
     return UserFactory(username="sam", role="shopkeeper")
+
+
+@pytest.fixture
+def tess(db):
+    return UserFactory(username="tess", role="shopkeeper")
+
+
+@pytest.fixture
+def shop_a(village_a, alice, sam):
+    shop = ShopFactory(village=village_a, name="农丰兑换超市")
+    shop.shopkeepers.add(sam)
+    return shop
+
+
+@pytest.fixture
+def shop_b(village_b, bob, tess):
+    shop = ShopFactory(village=village_b, name="永丰兑换超市")
+    shop.shopkeepers.add(tess)
+    return shop
 
 
 @pytest.fixture

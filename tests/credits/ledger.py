@@ -1,5 +1,9 @@
-"""Readings of the ledger shared by the service tests: dates, cached figures, the chain."""
+"""Readings of the books shared by the tests: dates, cached figures, the chain, the reconcile."""
 
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from households.models import Household
@@ -29,3 +33,18 @@ def assert_ledger_agrees(household):
         assert (entry.score_after, entry.balance_after) == (score, balance), f"chain broken at {entry}"
     household.refresh_from_db()
     assert (household.score, household.balance) == (score, balance)
+
+
+def reconcile() -> str:
+    """What a clean `manage.py reconcile` prints."""
+    out = io.StringIO()
+    call_command("reconcile", stdout=out)
+    return out.getvalue()
+
+
+def refused_reconcile() -> tuple[CommandError, str]:
+    """The error a failing reconcile exits with, and what it printed before."""
+    out = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("reconcile", stdout=out)
+    return failed.value, out.getvalue()

@@ -6,11 +6,9 @@ same services a clerk's browser would. The tests run outside the test transactio
 the flush between such tests removes are restored from the serialized database.
 """
 
-import io
 import random
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from credits.errors import AlreadyReversed
@@ -19,26 +17,15 @@ from credits.selectors import ledger_differences
 from credits.services import entry_record, entry_record_batch, entry_reverse, household_open
 from households.errors import HouseholdNumberTaken
 from households.models import Household
+from tests.credits.ledger import assert_ledger_agrees, reconcile
 from tests.factories import open_household
 from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def assert_chain_intact(household):
-    score = balance = 0
-    for entry in household.entries.order_by("id"):
-        score += entry.points if entry.in_score else 0
-        balance += entry.points
-        assert (entry.score_after, entry.balance_after) == (score, balance), f"chain broken at {entry}"
-    household.refresh_from_db()
-    assert (household.score, household.balance) == (score, balance)
-
-
 def assert_reconcile_clean():
-    out = io.StringIO()
-    call_command("reconcile", stdout=out)
-    assert "agree" in out.getvalue()
+    assert "agree" in reconcile()
     assert ledger_differences() == []
 
 
@@ -55,7 +42,7 @@ def test_it_loses_no_award_when_20_clerks_record_for_one_household_at_once(a1, a
     assert (a1.score, a1.balance) == (100 + 20 * 2, 100 + 20 * 2)
     assert a1.entries.count() == 21
     assert sorted(entry.score_after for entry in results) == list(range(102, 141, 2))
-    assert_chain_intact(a1)
+    assert_ledger_agrees(a1)
     assert_reconcile_clean()
 
 
@@ -97,7 +84,7 @@ def test_it_neither_deadlocks_nor_loses_entries_with_overlapping_batches(village
         household.refresh_from_db()
         assert household.score == 100 + 2 * times
         assert household.entries.count() == 1 + times
-        assert_chain_intact(household)
+        assert_ledger_agrees(household)
     assert_reconcile_clean()
 
 
@@ -114,7 +101,7 @@ def test_it_reverses_an_entry_once_when_two_clerks_reverse_it_at_once(a1, alice,
     assert Entry.objects.filter(reverses=entry).count() == 1
     a1.refresh_from_db()
     assert (a1.score, a1.balance) == (100, 100)
-    assert_chain_intact(a1)
+    assert_ledger_agrees(a1)
     assert_reconcile_clean()
 
 

@@ -5,7 +5,6 @@ behind the services' back, and a stray entry can be inserted (INSERT is allowed;
 """
 
 import datetime
-import io
 import os
 import subprocess
 import sys
@@ -13,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,21 +19,9 @@ from credits.models import Entry, YearScore
 from credits.selectors import ledger_differences, year_score_differences
 from credits.services import entry_adjust, entry_record, entry_reverse
 from households.models import Household
+from tests.credits.ledger import reconcile, refused_reconcile
 
 pytestmark = pytest.mark.django_db
-
-
-def reconcile():
-    out = io.StringIO()
-    call_command("reconcile", stdout=out)
-    return out.getvalue()
-
-
-def refused_reconcile():
-    out = io.StringIO()
-    with pytest.raises(CommandError) as failed:
-        call_command("reconcile", stdout=out)
-    return failed.value, out.getvalue()
 
 
 def stray_entry(household, user, *, points, score_after, balance_after):

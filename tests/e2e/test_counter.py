@@ -11,7 +11,7 @@ import pytest
 from exchange.models import Redemption
 from exchange.services import product_restock
 from tests.e2e.conftest import CHROMIUM, SHOTS
-from tests.factories import ProductFactory, ShopFactory
+from tests.factories import ProductFactory
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -26,10 +26,8 @@ PHONE_LANDSCAPE = {"width": 844, "height": 390}
 
 
 @pytest.fixture
-def shop(village_a, alice, sam):
-    shop = ShopFactory(village=village_a, name="农丰兑换超市")
-    shop.shopkeepers.add(sam)
-    return shop
+def shop(shop_a):
+    return shop_a
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from credits.models import Entry
 from exchange.models import Product, Redemption, RedemptionLine, StockMovement
 from exchange.services import product_restock, redemption_create
 from households.models import Household
-from tests.factories import ProductFactory, ShopFactory, UserFactory
+from tests.factories import ProductFactory
 
 
 def restock(product, quantity: int, *, note: str = "进货"):
@@ -44,25 +44,6 @@ def books() -> dict:
         "redemptions": Redemption.objects.count(),
         "lines": RedemptionLine.objects.count(),
     }
-
-
-@pytest.fixture
-def tess(db):
-    return UserFactory(username="tess", role="shopkeeper")
-
-
-@pytest.fixture
-def shop_a(village_a, alice, sam):
-    shop = ShopFactory(village=village_a, name="农丰兑换超市")
-    shop.shopkeepers.add(sam)
-    return shop
-
-
-@pytest.fixture
-def shop_b(village_b, bob, tess):
-    shop = ShopFactory(village=village_b, name="永丰兑换超市")
-    shop.shopkeepers.add(tess)
-    return shop
 
 
 @pytest.fixture

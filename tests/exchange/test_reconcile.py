@@ -4,30 +4,15 @@ Stock is corrupted the ways the database still allows: the cached `stock` writte
 services' back, and a stray movement inserted (INSERT is allowed; edits are not).
 """
 
-import io
-
 import pytest
-from django.core.management import CommandError, call_command
 
 from exchange.models import Product, StockMovement
 from exchange.selectors import stock_differences
 from exchange.services import product_stocktake, redemption_void
+from tests.credits.ledger import reconcile, refused_reconcile
 from tests.exchange.conftest import redeem, restock
 
 pytestmark = pytest.mark.django_db
-
-
-def reconcile():
-    out = io.StringIO()
-    call_command("reconcile", stdout=out)
-    return out.getvalue()
-
-
-def refused_reconcile():
-    out = io.StringIO()
-    with pytest.raises(CommandError) as failed:
-        call_command("reconcile", stdout=out)
-    return str(failed.value), out.getvalue()
 
 
 def test_it_finds_the_books_clean_after_sales_voids_restocks_and_stocktakes(shop_a, alice, a1, a2, soap, oil, rice):
@@ -48,7 +33,7 @@ def test_it_names_a_product_whose_stock_was_changed_behind_the_services_back(sho
 
     message, output = refused_reconcile()
 
-    assert message == "1 difference between the cached figures and the books."
+    assert str(message) == "1 difference between the cached figures and the books."
     assert f"农丰兑换超市 / 食用油 (id {oil.pk}): stock 99 but movements sum to 10" in output
     assert "洗衣皂" not in output
 
@@ -71,5 +56,5 @@ def test_it_catches_a_stray_movement_that_breaks_the_stock_chain(shop_a, alice, 
 
     message, output = refused_reconcile()
 
-    assert message.startswith("1 difference")
+    assert str(message).startswith("1 difference")
     assert f"洗衣皂 (id {soap.pk}): stock 20 but movements sum to 25; 1 broken links" in output

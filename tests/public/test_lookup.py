@@ -15,7 +15,7 @@ from credits.services import entry_adjust, entry_record, entry_reverse
 from exchange.services import product_restock, redemption_create, redemption_void
 from households.services import household_card_reissue, household_close, household_set_pin
 from public.models import LookupGuard
-from tests.factories import ProductFactory, RuleFactory, ShopFactory, TownFactory, VillageFactory, open_household
+from tests.factories import ProductFactory, RuleFactory, TownFactory, VillageFactory, open_household
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +48,8 @@ def a1_pin(a1, alice):
 
 
 @pytest.fixture
-def shop(village_a, alice, sam):
-    shop = ShopFactory(village=village_a, name="农丰兑换超市")
-    shop.shopkeepers.add(sam)
-    return shop
+def shop(shop_a):
+    return shop_a
 
 
 @pytest.fixture
