@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from credits.models import Entry, YearScore
 from households.models import Household
-from households.selectors import star_levels, stars_for
 
 # One pass over the ledger: each entry's *_after must equal the previous one's plus its own
 # points (the chain), and each household's cached score and balance must equal its sums.
@@ -119,9 +118,8 @@ def statement(household: Household) -> QuerySet[Entry]:
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a household stands in its village: the figures the lookup, board and counter show."""
+    """Where a household stands in its village: the ranks the lookup shows."""
 
-    stars: int
     rank: int  # by score, among the village's active households; equal scores share a rank
     year: int
     year_points: int
@@ -131,10 +129,10 @@ class Standing:
 
 def standing(household: Household, *, year: int) -> Standing:
     """A fixed handful of indexed queries, however long the ledger."""
-    active = Household.objects.filter(village_id=household.village_id, active=True)
-    levels = star_levels(household.village_id)
-    households = active.count()
-    rank = 1 + active.filter(score__gt=household.score).count()
+    counts = Household.objects.filter(village_id=household.village_id, active=True).aggregate(
+        households=Count("id"), ahead=Count("id", filter=Q(score__gt=household.score))
+    )
+    households = counts["households"]
     # Counted on the (village, year, points) index alone, then less the village's few closed
     # households: joining every row to its household to ask whether it is active costs more.
     year_scores = YearScore.objects.filter(village_id=household.village_id, year=year)
@@ -146,8 +144,7 @@ def standing(household: Household, *, year: int) -> Standing:
         # Households with nothing recorded this year have 0 points, and no row: they are ahead too.
         ahead += households - (year_scores.count() - len(closed_points))
     return Standing(
-        stars=stars_for(household.score, levels),
-        rank=rank,
+        rank=1 + counts["ahead"],
         year=year,
         year_points=mine,
         year_rank=1 + ahead,

@@ -17,7 +17,7 @@ from exchange.selectors import products_on_sale, recent_redemptions, shops_for
 from exchange.services import redemption_create
 from households.errors import DomainError
 from households.models import Household
-from households.selectors import card_token_in, household_search
+from households.selectors import card_token_in, household_search, star_levels, stars_for
 
 SEARCH_LIMIT = 20
 
@@ -96,10 +96,18 @@ def household_counter(request, shop_id: int, household_id: int):
         household.refresh_from_db(fields=["score", "balance", "active"])
     else:
         form = RedemptionForm(products=list(products_on_sale(shop)), initial={"key": new_key()})
+    levels = star_levels(household.village_id)
     return render(
         request,
         "exchange/household.html",
-        {"shop": shop, "household": household, "form": form, "rows": form.rows()},
+        {
+            "shop": shop,
+            "household": household,
+            "stars": stars_for(household.score, levels),
+            "most_stars": max((stars for stars, _min in levels), default=0),
+            "form": form,
+            "rows": form.rows(),
+        },
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from credits.selectors import standing
 from credits.services import entry_adjust, entry_record
 from households.models import StarLevel
+from households.selectors import star_levels, stars_for
 from households.services import household_close
 from tests.factories import RuleFactory, open_household
 
@@ -95,9 +96,12 @@ def test_it_gives_the_stars_of_the_households_village(village_a, village_b, alic
     StarLevel.objects.create(village=village_b, stars=1, min_score=90)
     StarLevel.objects.create(village=village_b, stars=2, min_score=100)
 
-    assert standing(opened(village_a, alice, score=125), year=this_year()).stars == 2
-    assert standing(opened(village_b, bob, score=100), year=this_year()).stars == 2
-    assert standing(opened(village_a, alice, score=100), year=this_year()).stars == 0
+    def stars(household):
+        return stars_for(household.score, star_levels(household.village_id))
+
+    assert stars(opened(village_a, alice, score=125)) == 2
+    assert stars(opened(village_b, bob, score=100)) == 2
+    assert stars(opened(village_a, alice, score=100)) == 0
 
 
 def test_it_leaves_closed_households_out_when_this_years_points_are_negative(village_a, alice):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from credits.services import entry_record
 from exchange.models import Product, Redemption
 from exchange.services import redemption_void
+from households.models import StarLevel
 from households.services import household_close
 from tests.exchange.conftest import books, redeem
 from tests.factories import RuleFactory, ShopFactory, open_household
@@ -187,6 +188,21 @@ def test_it_shows_the_household_and_the_goods_on_sale(at_counter, shop_a, alice,
     assert '<span class="price num">10</span>' in page and '<span class="price num">30</span>' in page
     assert 'In stock: <span class="num">9</span>' in page
     assert "旧货" not in page and "大米" not in page
+
+
+def test_it_shows_the_households_star_level_by_its_villages_scheme(at_counter, shop_a, a1):
+    levels = ((1, 90), (2, 100), (3, 200))
+    StarLevel.objects.bulk_create(StarLevel(village=shop_a.village, stars=s, min_score=m) for s, m in levels)
+
+    page = at_counter.get(household_url(shop_a, a1)).content.decode()
+
+    assert re.search(r'<span class="big stars" id="stars" title="2 stars">★★</span>', page)
+
+
+def test_it_shows_no_star_below_the_first_level(at_counter, shop_a, a1):
+    page = at_counter.get(household_url(shop_a, a1)).content.decode()
+
+    assert re.search(r'id="stars" title="0 stars">—</span>', page)
 
 
 def test_it_redeems_and_shows_the_receipt(at_counter, sam, shop_a, a1, soap, oil):
