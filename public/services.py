@@ -9,6 +9,8 @@ a PIN. A right PIN gives its claims back (the household's counter starts again; 
 its one back); a wrong one keeps them, and the failure that reaches a limit locks that key until
 the window's length has passed again. The household key is the number as typed, not the
 household's id, so a number that does not exist counts and locks exactly like one that does.
+Counters whose window has run out mean nothing; `lookup_guards_purge` (run by
+`manage.py purge_lookup_guards`, e.g. nightly from cron) deletes them.
 """
 
 import ipaddress
@@ -16,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from households.models import Household, Village
@@ -60,6 +62,19 @@ def lookup_by_pin(*, village: Village, number: str, pin: str, address: str, now:
     raise LookupRefused()
 
 
+def lookup_guards_purge(*, now: datetime | None = None) -> int:
+    """Delete the counters that no longer hold anything back: window over, no lock running.
+
+    What it deletes is what `_claim` would reset anyway, so a purge never lets a guess through.
+    """
+    now = now or timezone.now()
+    stale = LookupGuard.objects.filter(window_started__lte=now - _window()).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    )
+    deleted, _by_model = stale.delete()
+    return deleted
+
+
 def household_key(village_id: int, number: str) -> str:
     return f"household:{village_id}:{number.strip()[:40]}"
 
@@ -88,12 +103,18 @@ def _locked_until(keys: list[str], now: datetime) -> datetime | None:
 
 def _claim(key: str, *, limit: int, now: datetime) -> bool:
     """Count one attempt against `key`; False, counting nothing, if its attempts are spent."""
-    LookupGuard.objects.get_or_create(key=key, defaults={"window_started": now})
-    guard = LookupGuard.objects.filter(key=key).exclude(locked_until__gt=now)
-    # A window that has run out, with no lock running, starts again from nothing. Racing attempts
-    # cannot both reset: the second finds the window just started.
-    guard.filter(window_started__lte=now - _window()).update(failures=0, window_started=now, locked_until=None)
-    return bool(guard.filter(failures__lt=limit).update(failures=F("failures") + 1))
+    # Twice at most: a purge may delete a stale counter between its creation and the count.
+    for _try in range(2):
+        LookupGuard.objects.get_or_create(key=key, defaults={"window_started": now})
+        guard = LookupGuard.objects.filter(key=key).exclude(locked_until__gt=now)
+        # A window that has run out, with no lock running, starts again from nothing. Racing
+        # attempts cannot both reset: the second finds the window just started.
+        guard.filter(window_started__lte=now - _window()).update(failures=0, window_started=now, locked_until=None)
+        if guard.filter(failures__lt=limit).update(failures=F("failures") + 1):
+            return True
+        if LookupGuard.objects.filter(key=key).exists():
+            return False
+    return False
 
 
 def _give_back(key: str) -> None:

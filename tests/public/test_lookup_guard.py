@@ -1,9 +1,11 @@
 """The lookup's guard against guessing PINs: counters per household and per address, in the database."""
 
 import datetime
+import io
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -178,3 +180,59 @@ class TestAcrossConnections:
         assert outcomes.count(LookupRefused) <= 4
         assert guard_of(household_key(a1.village_id, "0001")).failures == 5
         assert attempt(a1, address="10.0.0.9") is LookupLocked
+
+
+@pytest.mark.django_db
+class TestPurge:
+    def test_it_deletes_only_counters_whose_window_is_over_and_lock_has_ended(self, a1, a1_pin, a2):
+        start = timezone.now()
+        attempt(a1, pin=WRONG, now=start, address="10.0.0.2")
+        for _n in range(5):
+            attempt(a2, pin=WRONG, now=start + datetime.timedelta(minutes=10), address="10.0.0.3")
+
+        purged = services.lookup_guards_purge(now=start + datetime.timedelta(minutes=16))
+
+        # a1's counter and its address's are spent; a2 and its address stay locked until 10 + 15 minutes.
+        assert purged == 2
+        assert set(LookupGuard.objects.values_list("key", flat=True)) == {
+            household_key(a2.village_id, a2.number),
+            address_key("10.0.0.3"),
+        }
+
+    def test_it_lets_no_more_guesses_through_than_without_it(self, a1, a1_pin):
+        start = timezone.now()
+        for _n in range(4):
+            attempt(a1, pin=WRONG, now=start)
+
+        services.lookup_guards_purge(now=start + datetime.timedelta(minutes=1))
+
+        assert attempt(a1, pin=WRONG, now=start + datetime.timedelta(minutes=1)) is LookupLocked
+
+    def test_it_counts_afresh_when_the_counter_was_purged_before_the_count(self, a1, a1_pin):
+        # The purge deletes the stale counter between its creation and the count.
+        start = timezone.now()
+        attempt(a1, pin=WRONG, now=start)
+        later = start + datetime.timedelta(minutes=20)
+        real_get_or_create = LookupGuard.objects.get_or_create
+        purged = []
+
+        def get_or_create_then_purge(**kwargs):
+            found = real_get_or_create(**kwargs)
+            if not purged:
+                purged.append(services.lookup_guards_purge(now=later))
+            return found
+
+        with mock.patch.object(LookupGuard.objects, "get_or_create", side_effect=get_or_create_then_purge):
+            assert attempt(a1, pin=WRONG, now=later) is LookupRefused
+
+        assert purged == [2]
+        assert guard_of(household_key(a1.village_id, a1.number)).failures == 1
+
+    def test_it_is_run_by_a_management_command(self, a1, a1_pin):
+        attempt(a1, pin=WRONG, now=timezone.now() - datetime.timedelta(hours=1))
+        out = io.StringIO()
+
+        call_command("purge_lookup_guards", stdout=out)
+
+        assert out.getvalue() == "Deleted 2 spent lookup counters.\n"
+        assert not LookupGuard.objects.exists()
