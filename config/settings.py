@@ -186,6 +186,10 @@ XIANGFENG_BASE_SCORE = env_int("XIANGFENG_BASE_SCORE", 100)
 # Star levels of a village that has not set its own: one star from 110, up to five from 150.
 XIANGFENG_DEFAULT_STARS = [110, 120, 130, 140, 150]
 
+# The address villagers' phones reach the site at, e.g. https://jifen.example.cn, for the links
+# printed on household cards. Unset, a card links to the address the clerk printed it from.
+XIANGFENG_PUBLIC_URL = env("XIANGFENG_PUBLIC_URL").rstrip("/")
+
 # The villagers' lookup (`/lookup/`): after this many wrong PINs for one household its lookup
 # locks for this many minutes (the same span is the window the failures are counted in); one
 # address may fail this many times in that span, whichever households it tries.

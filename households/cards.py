@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ipaddress import ip_address
 
 import segno
+from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,8 +31,12 @@ class Card:
 
 
 def card_link(request, household: Household) -> str:
-    """The absolute lookup link a card carries, on the host the clerk is using."""
-    return request.build_absolute_uri(reverse("lookup_card", args=[household.card_token]))
+    """The absolute lookup link a card carries: on the site's public address when one is set
+    (`XIANGFENG_PUBLIC_URL`), otherwise on the host the clerk is using."""
+    path = reverse("lookup_card", args=[household.card_token])
+    if settings.XIANGFENG_PUBLIC_URL:
+        return settings.XIANGFENG_PUBLIC_URL + path
+    return request.build_absolute_uri(path)
 
 
 def card_qr(link: str) -> segno.QRCode:
@@ -58,6 +63,8 @@ def card_sheets(request, households: list[Household]) -> list[list[Card]]:
 def reachable_only_here(request) -> bool:
     """True when the cards would link to this computer or its local network (localhost, a private
     address), which a villager's phone at home cannot open: print from the site's public address."""
+    if settings.XIANGFENG_PUBLIC_URL:
+        return False
     host = request.get_host().rsplit(":", 1)[0].strip("[]")
     if host == "localhost" or host.endswith(".local"):
         return True

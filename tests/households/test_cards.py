@@ -157,6 +157,18 @@ def test_it_warns_when_the_cards_would_link_to_this_computer(client, alice, a1):
     assert 'id="xf-local-host"' not in print_cards(client, a1).content.decode()
 
 
+def test_it_links_to_the_public_address_when_one_is_set(client, alice, a1, settings):
+    settings.XIANGFENG_PUBLIC_URL = "https://jifen.example.cn"
+    client.force_login(alice)
+
+    response = print_cards(client, a1, HTTP_HOST="127.0.0.1:8000")
+
+    [card] = response.context["sheets"][0]
+    assert card.link == f"https://jifen.example.cn/lookup/c/{a1.card_token}/"
+    assert card.qr_svg == card_svg(card.link)
+    assert 'id="xf-local-host"' not in response.content.decode()
+
+
 @pytest.mark.skipif(bool(ZBAR_MISSING), reason=ZBAR_MISSING)
 def test_it_prints_a_qr_code_that_leads_to_the_household(client, alice, sam, village_a, a1, a2):
     client.force_login(alice)
