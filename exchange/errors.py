@@ -15,6 +15,14 @@ class ProductRetired(DomainError):
     default_message = _("“%(product)s” is no longer on sale.")
 
 
+class PriceChanged(DomainError):
+    code = "price_changed"
+    default_message = _(
+        "The price of “%(product)s” has changed from %(was)s to %(now)s points since the page was opened. "
+        "Check the total with the villager and confirm again."
+    )
+
+
 class EmptyRedemption(DomainError):
     code = "empty_redemption"
     default_message = _("Choose at least one item.")

@@ -21,6 +21,7 @@ from exchange.errors import (
     IdempotencyKeyReused,
     NotYourShop,
     OutOfStock,
+    PriceChanged,
     ProductRetired,
     UnknownProduct,
 )
@@ -34,12 +35,20 @@ MAX_QUANTITY = 999
 
 
 def redemption_create(
-    *, shop: Shop, household: Household, quantities: Iterable[tuple[int, int]], by, idempotency_key: str
+    *,
+    shop: Shop,
+    household: Household,
+    quantities: Iterable[tuple[int, int]],
+    by,
+    idempotency_key: str,
+    prices_seen: dict[int, int] | None = None,
 ) -> Redemption:
     """Redeem goods for points: lowers the household's balance (never its score) and the stock.
 
     `quantities` are (product id, quantity) pairs. A retried submission with the same key returns
     the redemption the first one made; if the first is still running, this one waits for it.
+    `prices_seen` (product id → price) are the prices the villager was shown: if a clerk changed
+    one since, the redemption is refused rather than charged at a price nobody agreed to.
     """
     if not may_serve(by, shop) or household.village_id != shop.village_id:
         raise NotYourShop()
@@ -49,7 +58,8 @@ def redemption_create(
             earlier = _earlier(by, idempotency_key, shop, household)
             if earlier:
                 return earlier
-            return _redeem(shop=shop, household=household, wanted=wanted, by=by, key=idempotency_key)
+            seen = prices_seen or {}
+            return _redeem(shop=shop, household=household, wanted=wanted, by=by, key=idempotency_key, prices_seen=seen)
     except (DomainError, IntegrityError):
         # A twin submission may have committed while this one waited on its locks and then found
         # the stock or balance gone, or its key taken: answer with the twin's redemption.
@@ -59,7 +69,9 @@ def redemption_create(
         raise
 
 
-def _redeem(*, shop: Shop, household: Household, wanted: dict[int, int], by, key: str) -> Redemption:
+def _redeem(
+    *, shop: Shop, household: Household, wanted: dict[int, int], by, key: str, prices_seen: dict[int, int]
+) -> Redemption:
     products = {p.pk: p for p in Product.objects.filter(shop=shop, pk__in=wanted)}
     if len(products) != len(wanted):
         raise UnknownProduct()
@@ -77,6 +89,9 @@ def _redeem(*, shop: Shop, household: Household, wanted: dict[int, int], by, key
             raise OutOfStock(product=product.name, stock=product.stock, wanted=quantity)
     # Re-read under the locks just taken: the price and stock a clerk may have changed meanwhile.
     locked = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
+    for pk in sorted(wanted):
+        if pk in prices_seen and prices_seen[pk] != locked[pk].price:
+            raise PriceChanged(product=locked[pk].name, was=prices_seen[pk], now=locked[pk].price)
     total = sum(locked[pk].price * quantity for pk, quantity in wanted.items())
     entry = entry_spend(household=household, points=total, by=by, note=shop.name)
     redemption = Redemption.objects.create(

@@ -88,6 +88,7 @@ def household_counter(request, shop_id: int, household_id: int):
                     quantities=form.quantities(),
                     by=request.user,
                     idempotency_key=form.cleaned_data["key"],
+                    prices_seen=form.prices_seen(),
                 )
             except DomainError as error:
                 form.add_error(None, error.message)

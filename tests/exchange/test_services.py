@@ -20,6 +20,7 @@ from exchange.errors import (
     IdempotencyKeyReused,
     NotYourShop,
     OutOfStock,
+    PriceChanged,
     ProductRetired,
     UnknownProduct,
 )
@@ -98,6 +99,41 @@ def test_it_keeps_the_receipt_unchanged_when_the_product_is_edited_later(shop_a,
     assert (line.name, line.unit, line.unit_price, line.amount) == ("洗衣皂", "块", 10, 20)
     assert Redemption.objects.get(pk=redemption.pk).total == 20
     assert standing(a1) == (100, 80)
+
+
+def test_it_refuses_a_price_changed_since_the_villager_was_shown_it(shop_a, sam, a1, soap, oil):
+    soap.price = 12
+    soap.save()
+    before = books()
+
+    with pytest.raises(PriceChanged) as refused:
+        redemption_create(
+            shop=shop_a,
+            household=a1,
+            quantities=[(soap.pk, 2), (oil.pk, 1)],
+            by=sam,
+            idempotency_key="seen-old-price",
+            prices_seen={soap.pk: 10, oil.pk: 30},
+        )
+
+    assert refused.value.message == (
+        "The price of “洗衣皂” has changed from 10 to 12 points since the page was opened. "
+        "Check the total with the villager and confirm again."
+    )
+    assert books() == before
+
+
+def test_it_charges_the_prices_seen_when_they_still_hold(shop_a, sam, a1, soap, oil):
+    redemption = redemption_create(
+        shop=shop_a,
+        household=a1,
+        quantities=[(soap.pk, 2), (oil.pk, 1)],
+        by=sam,
+        idempotency_key="seen-right-price",
+        prices_seen={soap.pk: 10, oil.pk: 30},
+    )
+
+    assert redemption.total == 50
 
 
 def test_it_lets_a_household_spend_exactly_its_balance(village_a, alice, shop_a, oil):

@@ -53,10 +53,16 @@ def key_of(response) -> str:
     return re.search(r'name="key" value="([^"]+)"', response.content.decode()).group(1)
 
 
+def prices_of(response) -> dict[str, str]:
+    """The prices the page showed, as its hidden fields post them back."""
+    return dict(re.findall(r'<input type="hidden" name="(price_\d+)" value="(\d+)">', response.content.decode()))
+
+
 def order(client, shop, household, *lines, key=None, **fields):
     """GET the household page, then POST its form with quantities for (product, quantity) lines."""
-    key = key or key_of(client.get(household_url(shop, household)))
-    data = {"key": key, **{f"qty_{product.pk}": quantity for product, quantity in lines}, **fields}
+    page = client.get(household_url(shop, household))
+    data = {"key": key or key_of(page), **prices_of(page)}
+    data.update({f"qty_{product.pk}": quantity for product, quantity in lines}, **fields)
     return client.post(household_url(shop, household), data)
 
 
@@ -289,6 +295,24 @@ def test_it_shows_refusals_on_the_page_and_changes_nothing(at_counter, shop_a, a
     assert "form has expired" in refusal(at_counter, shop_a, a1, key="<script>", **{f"qty_{soap.pk}": 1})
     household_close(household=a1, by=alice)
     assert "0001 is closed" in refusal(at_counter, shop_a, a1, (soap, 1))
+
+
+def test_it_refuses_a_price_changed_while_the_page_was_open_and_shows_the_new_one(at_counter, shop_a, a1, soap):
+    page = at_counter.get(household_url(shop_a, a1))
+    Product.objects.filter(pk=soap.pk).update(price=12)
+    data = {"key": key_of(page), **prices_of(page), f"qty_{soap.pk}": 2}
+    before = books()
+
+    refused = at_counter.post(household_url(shop_a, a1), data)
+
+    assert books() == before
+    assert "has changed from 10 to 12 points" in refused.content.decode()
+    assert prices_of(refused)[f"price_{soap.pk}"] == "12"
+    # Confirmed again from the refused page, at the price it now shows.
+    data.update(prices_of(refused))
+    receipt = at_counter.post(household_url(shop_a, a1), data)
+    assert receipt.status_code == 302
+    assert Redemption.objects.get().total == 24
 
 
 def test_it_shows_a_refusal_in_the_page_with_the_chosen_quantities_kept(at_counter, shop_a, a1, soap, oil):
