@@ -82,6 +82,8 @@ class Redemption(models.Model):
     )
     # A retried submission carries the same key and finds this redemption instead of making another.
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    # Not stored: True on the redemption `redemption_create` hands back to such a retry.
+    replayed = False
 
     class Meta:
         verbose_name = _("redemption")

@@ -46,7 +46,8 @@ def redemption_create(
     """Redeem goods for points: lowers the household's balance (never its score) and the stock.
 
     `quantities` are (product id, quantity) pairs. A retried submission with the same key returns
-    the redemption the first one made; if the first is still running, this one waits for it.
+    the redemption the first one made, marked `replayed`; if the first is still running, this one
+    waits for it.
     `prices_seen` (product id → price) are the prices the villager was shown: if a clerk changed
     one since, the redemption is refused rather than charged at a price nobody agreed to.
     """
@@ -215,4 +216,6 @@ def _earlier(by, key: str, shop: Shop, household: Household) -> Redemption | Non
     # would send the shopkeeper to a page of a shop they are not standing in.
     if earlier and (earlier.household_id != household.pk or earlier.shop_id != shop.pk):
         raise IdempotencyKeyReused()
+    if earlier:
+        earlier.replayed = True
     return earlier

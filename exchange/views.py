@@ -4,6 +4,7 @@ Shopkeepers only, each at their own shops, serving the households of the shop's 
 work without JavaScript; the little script on the household page keeps a running total.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -93,6 +94,10 @@ def household_counter(request, shop_id: int, household_id: int):
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
+                if redemption.replayed:
+                    # The page was sent again (the back button, a reload): say why no new sale appears.
+                    said = _("This redemption was already made when first confirmed; nothing more was taken.")
+                    messages.info(request, said)
                 return redirect("counter:receipt", shop_id=shop.pk, redemption_id=redemption.pk)
         household.refresh_from_db(fields=["score", "balance", "active"])
     else:

@@ -269,6 +269,17 @@ def test_it_makes_one_redemption_from_a_double_click(at_counter, shop_a, a1, soa
     assert a1.balance == 80
 
 
+def test_it_says_on_the_receipt_when_a_resubmitted_page_made_nothing_new(at_counter, shop_a, a1, soap):
+    key = key_of(at_counter.get(household_url(shop_a, a1)))
+    said = "This redemption was already made when first confirmed; nothing more was taken."
+
+    first = at_counter.get(order(at_counter, shop_a, a1, (soap, 2), key=key).url)
+    again = at_counter.get(order(at_counter, shop_a, a1, (soap, 2), key=key).url)
+
+    assert said not in first.content.decode()
+    assert said in again.content.decode()
+
+
 def test_it_makes_a_new_redemption_from_a_freshly_loaded_page(at_counter, shop_a, a1, soap):
     first = order(at_counter, shop_a, a1, (soap, 1))
     second = order(at_counter, shop_a, a1, (soap, 1))
