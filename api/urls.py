@@ -1,6 +1,9 @@
 """Every path of the API, under `/api/`; the apps' `api.py` modules hold the views."""
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.auth import TokenView
@@ -29,7 +32,12 @@ urlpatterns = [
     path("redemptions/", exchange.RedemptionList.as_view(), name="api-redemptions"),
     path("redemptions/<int:pk>/", exchange.RedemptionDetail.as_view(), name="api-redemption"),
     path("redemptions/<int:pk>/void/", exchange.RedemptionVoid.as_view(), name="api-redemption-void"),
-    path("board/<slug:code>/", public.BoardView.as_view(), name="api-board"),
+    path("board/<str:code>/", public.BoardView.as_view(), name="api-board"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ (an id that is not a number, a path that does not exist) is a
+    # 404 in the API's own body, not the site's HTML page.
+    re_path(
+        r"", csrf_exempt(lambda request: JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404))
+    ),
 ]

@@ -50,8 +50,14 @@ class RuleSerializer(serializers.ModelSerializer):
 class RuleWriteSerializer(serializers.Serializer):
     domain = IdField()
     name = serializers.CharField(max_length=50)
-    points = serializers.IntegerField(help_text="Signed: positive for an award, negative for a deduction.")
-    cap_per_year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    points = serializers.IntegerField(
+        min_value=-services.MAX_RULE_POINTS,
+        max_value=services.MAX_RULE_POINTS,
+        help_text="Signed: positive for an award, negative for a deduction; not zero.",
+    )
+    cap_per_year = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_RULE_CAP, required=False, allow_null=True, default=None
+    )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     active = serializers.BooleanField(required=False, default=True)
 
@@ -74,6 +80,7 @@ class RuleFilter(django_filters.FilterSet):
         fields = ["domain", "active"]
 
 
+@extend_schema_view(get=extend_schema(responses={200: RuleSerializer(many=True), **errors(*READ)}))
 class RuleList(generics.ListCreateAPIView):
     permission_classes = [RolePermission]
     read_perm = "credits.view_rule"

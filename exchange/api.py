@@ -51,19 +51,19 @@ class ProductWriteSerializer(serializers.Serializer):
     shop = IdField()
     name = serializers.CharField(max_length=50)
     unit = serializers.CharField(max_length=10)
-    price = serializers.IntegerField(help_text="In points, 1 to 100000.")
+    price = serializers.IntegerField(min_value=1, max_value=services.MAX_PRICE, help_text="In points.")
     active = serializers.BooleanField(required=False, default=True)
 
 
 class ProductUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False)
     unit = serializers.CharField(max_length=10, required=False)
-    price = serializers.IntegerField(required=False)
+    price = serializers.IntegerField(min_value=1, max_value=services.MAX_PRICE, required=False)
     active = serializers.BooleanField(required=False)
 
 
 class RestockSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(help_text="1 to 100000.")
+    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_RESTOCK)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -76,6 +76,7 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["shop", "active"]
 
 
+@extend_schema_view(get=extend_schema(responses={200: ProductSerializer(many=True), **errors(*READ)}))
 class ProductList(generics.ListCreateAPIView):
     permission_classes = [RolePermission]
     write_perms = {"POST": "exchange.add_product"}
@@ -155,7 +156,9 @@ class RedemptionSerializer(serializers.ModelSerializer):
 
 class WantedLineSerializer(serializers.Serializer):
     product = IdField()
-    quantity = serializers.IntegerField(help_text="1 to 999; the same product twice adds up.")
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_QUANTITY, help_text="The same product twice adds up (to at most 999)."
+    )
 
 
 class RedeemSerializer(serializers.Serializer):
@@ -181,6 +184,7 @@ def redemption_rows(queryset):
     return queryset.select_related("entry", "void").prefetch_related("lines")
 
 
+@extend_schema_view(get=extend_schema(responses={200: RedemptionSerializer(many=True), **errors(*READ)}))
 class RedemptionList(generics.ListAPIView):
     permission_classes = [RolePermission]
     write_perms = {"POST": None}  # the service admits a shop's own shopkeepers only

@@ -34,6 +34,7 @@ from households.services import ensure_may_change
 
 MAX_QUANTITY = 999
 MAX_PRICE = 100_000
+MAX_RESTOCK = 100_000
 PRODUCT_FIELDS = ("name", "unit", "price", "low_stock", "active", "position")
 
 
@@ -190,7 +191,7 @@ def _product_save(product: Product, *, name: str, unit: str, price: int, active:
 
 def product_restock(*, product: Product, quantity: int, by, note: str = "") -> StockMovement:
     """Goods arrive at the shop."""
-    if not 1 <= quantity <= 100_000:
+    if not 1 <= quantity <= MAX_RESTOCK:
         raise BadQuantity()
     return _move(product=product, kind=StockMovement.Kind.RESTOCK, quantity=quantity, by=by, note=note)
 

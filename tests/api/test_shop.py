@@ -34,12 +34,12 @@ def test_it_keeps_goods_and_stock_through_the_services(api, alice, shop_a, soap)
     taken = client.post("/api/products/", {"shop": shop_a.pk, "name": "酱油", "unit": "瓶", "price": 9}, format="json")
     assert (taken.status_code, taken.json()["code"]) == (409, "product_name_taken")
     free = client.post("/api/products/", {"shop": shop_a.pk, "name": "x", "unit": "瓶", "price": 0}, format="json")
-    assert (free.status_code, free.json()["code"]) == (422, "bad_price")
+    assert (free.status_code, set(free.json()["details"])) == (400, {"price"})
     restocked = client.post(f"/api/products/{soap.pk}/restock/", {"quantity": 5, "note": "进货"}, format="json")
     assert restocked.json()["stock"] == 25
-    for quantity in (-1, 0, 10**40):
+    for quantity in (-1, 0, 100_001, 10**40):
         response = client.post(f"/api/products/{soap.pk}/restock/", {"quantity": quantity}, format="json")
-        assert (response.status_code, response.json()["code"]) == (422, "bad_quantity")
+        assert (response.status_code, set(response.json()["details"])) == (400, {"quantity"})
     patched = client.patch(f"/api/products/{soap.pk}/", {"price": 12, "active": False}, format="json")
     assert (patched.json()["price"], patched.json()["active"], patched.json()["stock"]) == (12, False, 25)
     assert "agree" in reconcile()
@@ -67,11 +67,11 @@ def test_it_redeems_and_answers_with_the_receipt(api, sam, shop_a, a1, soap):
         ([], 400, "invalid"),
         ([(None, 1)], 400, "invalid"),
         ("soap", 400, "invalid"),
-        ([("soap", 0)], 422, "empty_redemption"),
-        ([("soap", -1)], 422, "bad_quantity"),
-        ([("soap", 1000)], 422, "bad_quantity"),
+        ([("soap", 0)], 400, "invalid"),
+        ([("soap", -1)], 400, "invalid"),
+        ([("soap", 1000)], 400, "invalid"),
+        ([("soap", 10**20)], 400, "invalid"),
         ([("soap", 600), ("soap", 600)], 422, "bad_quantity"),
-        ([("soap", 10**20)], 422, "bad_quantity"),
         ([(10**7, 1)], 422, "unknown_product"),
         ([("rice", 1)], 422, "unknown_product"),
         ([("soap", 21)], 409, "out_of_stock"),
