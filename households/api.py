@@ -94,6 +94,7 @@ class HouseholdFilter(django_filters.FilterSet):
         return household_search(queryset, value)
 
 
+@extend_schema_view(get=extend_schema(responses={200: HouseholdSerializer(many=True), **errors(*READ)}))
 class HouseholdList(generics.ListCreateAPIView):
     permission_classes = [RolePermission]
     write_perms = {"POST": "households.add_household"}
