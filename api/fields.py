@@ -15,9 +15,13 @@ class IdField(serializers.IntegerField):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class IdFilter(django_filters.NumberFilter):
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number in the query string: 1.5 is refused, not looked up."""
+
     field_class = forms.IntegerField
 
+
+class IdFilter(IntegerFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 

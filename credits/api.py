@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import IdField, IdFilter, get_in_scope
+from api.fields import IdField, IdFilter, IntegerFilter, get_in_scope
 from api.idempotency import idempotent, key_parameter
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
@@ -135,7 +135,7 @@ class EntrySerializer(serializers.ModelSerializer):
 
 class EntryFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Entry.Kind.choices)
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="occurred_on", lookup_expr="year", min_value=1, max_value=9999, help_text="The year of the deed."
     )
     domain = IdFilter(field_name="rule__domain_id")
@@ -147,10 +147,11 @@ class EntryFilter(django_filters.FilterSet):
 
 def _ledger_household(user, pk):
     """A household whose ledger `user` may read: 404 outside their scope, 403 for a shopkeeper."""
-    household = get_in_scope(readable_households(user), pk)
-    if not households_for(user).filter(pk=household.pk).exists():
-        raise PermissionDenied()
-    return household
+    try:
+        return get_in_scope(households_for(user), pk)
+    except Http404:
+        get_in_scope(readable_households(user), pk)  # still 404 unless a shopkeeper may look it up
+        raise PermissionDenied() from None
 
 
 @extend_schema_view(get=extend_schema(responses={200: EntrySerializer(many=True), **errors(*READ)}))

@@ -94,6 +94,7 @@ def test_it_lists_a_households_entries_newest_first_with_filters(api, olivia, al
     assert kinds(f"year={last_year().year}") == ["award"]
     assert kinds(f"domain={deduction.domain_id}") == ["deduction"]
     assert client.get(f"/api/households/{a1.pk}/entries/?kind=bogus").status_code == 400
+    assert client.get(f"/api/households/{a1.pk}/entries/?year=1.5").status_code == 400
     page = client.get(f"/api/households/{a1.pk}/entries/?page_size=2&page=2").json()
     assert [row["kind"] for row in page["results"]] == ["opening"] and page["previous"]
     assert client.get(f"/api/households/{a1.pk}/entries/?page=9").status_code == 404
