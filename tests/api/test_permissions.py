@@ -203,3 +203,13 @@ def test_it_accepts_the_session_with_csrf_only(client, alice, a1, award, passwor
     token = browser.cookies["csrftoken"].value
     done = browser.post("/api/entries/", body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert done.status_code == 201
+
+
+def test_it_locks_the_token_endpoint_after_repeated_failures_like_the_login_page(api, alice, password, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = api().post("/api/auth/token/", {"username": "alice", "password": "wrong"}, format="json")
+        assert response.status_code == 400
+    locked = api().post("/api/auth/token/", {"username": "alice", "password": "wrong"}, format="json")
+    assert (locked.status_code, locked.json()["code"]) == (429, "locked_out")
+    still = api().post("/api/auth/token/", {"username": "alice", "password": password}, format="json")
+    assert (still.status_code, still.json()["code"]) == (429, "locked_out")
