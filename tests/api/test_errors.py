@@ -49,6 +49,8 @@ def test_it_speaks_the_requests_language(api, alice, a1):
             "unsupported_media_type",
         ),
         ("post", "/api/adjustments/", "[1, 2]", "application/json", 400, "invalid"),
+        ("post", "/api/adjustments/", "[" * 100_000, "application/json", 400, "parse_error"),
+        ("post", "/api/adjustments/", '{"household": NaN}', "application/json", 400, "parse_error"),
         (
             "post",
             "/api/adjustments/",
