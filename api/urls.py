@@ -32,7 +32,7 @@ urlpatterns = [
     path("redemptions/", exchange.RedemptionList.as_view(), name="api-redemptions"),
     path("redemptions/<int:pk>/", exchange.RedemptionDetail.as_view(), name="api-redemption"),
     path("redemptions/<int:pk>/void/", exchange.RedemptionVoid.as_view(), name="api-redemption-void"),
-    path("board/<str:code>/", public.BoardView.as_view(), name="api-board"),
+    path("board/<str:village_code>/", public.BoardView.as_view(), name="api-board"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ (an id that is not a number, a path that does not exist) is a

@@ -61,6 +61,6 @@ class BoardView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: BoardSerializer, **errors(404)}, auth=[])
-    def get(self, request, code):
-        village = get_object_or_404(Village, code=code)
+    def get(self, request, village_code):
+        village = get_object_or_404(Village, code=village_code)
         return Response(BoardSerializer(asdict(village_board(village))).data)

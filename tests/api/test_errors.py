@@ -139,6 +139,6 @@ def test_it_serves_the_schema_and_the_docs_offline(api):
     schema = api().get("/api/schema/?format=json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    assert {"/api/households/{id}/entries/", "/api/redemptions/", "/api/board/{code}/"} <= set(paths)
+    assert {"/api/households/{id}/entries/", "/api/redemptions/", "/api/board/{village_code}/"} <= set(paths)
     docs = api().get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs and "cdn" not in docs.lower()

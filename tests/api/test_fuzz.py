@@ -90,8 +90,9 @@ def fuzz_world(request, alice, sam, a1, a2, award, shop_a, soap, sale_a1):
 def aimed(case, world) -> bool:
     """Point the case's ids at village A's real things; False if it names none."""
     changed = False
+    collection = case.operation.path.split("/")[2]
     for name in list(case.path_parameters or {}):
-        case.path_parameters[name] = world["board"] if name == "code" else world[case.operation.path.split("/")[2]]
+        case.path_parameters[name] = world["board"] if name == "village_code" else world[collection]
         changed = True
     if "Idempotency-Key" in (case.headers or {}):
         # A fresh key: hypothesis repeats short keys across examples, which would only meet the
