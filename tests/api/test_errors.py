@@ -1,8 +1,10 @@
 """Every refusal is `{"code", "message"}` in the request's language, with its status; never a 500."""
 
+import io
 from dataclasses import asdict
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 
 from credits.services import entry_record
@@ -133,6 +135,10 @@ def test_it_shows_the_board_like_the_board_page_with_no_phone(api, alice, a1, aw
     assert body["recent_awards"][0]["name"] == "应×" and body["deductions"] is None
     assert "1381234" not in response.content.decode()
     assert api().get("/api/board/nowhere/").json()["code"] == "not_found"
+
+
+def test_it_describes_every_view_in_a_valid_schema_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO())
 
 
 def test_it_serves_the_schema_and_the_docs_offline(api):
