@@ -20,15 +20,12 @@ def fill(apps, schema_editor):
         .order_by()
     )
     YearScore.objects.bulk_create(
-        (
-            YearScore(
+        (YearScore(
                 household_id=row["household_id"],
                 village_id=row["household__village_id"],
                 year=row["year"],
                 points=row["points"],
-            )
-            for row in rows
-        ),
+            ) for row in rows),
         batch_size=1000,
     )
 
