@@ -112,3 +112,13 @@ def test_it_voids_a_redemption_once_returning_points_and_goods(api, alice, sam, 
     assert (again.status_code, again.json()["code"]) == (409, "already_voided")
     assert api(sam).get(f"/api/redemptions/{sale_a1.pk}/").json()["voided"] is True
     assert "agree" in reconcile()
+
+
+def test_it_reads_villages_and_shops_in_scope(api, sam, olivia, shop_a, shop_b, village_a):
+    assert api(sam).get("/api/villages/").json()["results"] == [
+        {"id": village_a.pk, "code": "nongfeng", "name": "农丰村", "town": "百步镇"}
+    ]
+    assert api(sam).get("/api/shops/").json()["results"] == [
+        {"id": shop_a.pk, "village": village_a.pk, "village_code": "nongfeng", "name": "农丰兑换超市", "active": True}
+    ]
+    assert [shop["id"] for shop in api(olivia).get("/api/shops/").json()["results"]] == [shop_a.pk, shop_b.pk]
