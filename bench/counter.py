@@ -108,9 +108,10 @@ def manage(*command: str, env: dict[str, str], check: bool = True) -> subprocess
     return done
 
 
-def part(name: str, env: dict[str, str], world: dict | None = None) -> dict:
+def part(name: str, env: dict[str, str], world: dict | None = None, *, script: str = __file__) -> dict:
+    """Run `script --part name` in a child process with the bench database's environment."""
     env = {**env, "BENCH_WORLD": json.dumps(world or {})}
-    done = subprocess.run([PYTHON, __file__, "--part", name], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run([PYTHON, script, "--part", name], cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"bench part {name} failed:\n{done.stderr}")
     return json.loads(done.stdout.splitlines()[-1])

@@ -6,6 +6,7 @@ the given seconds. `drive` starts them, collects their tallies and sums them up.
 """
 
 import http.client
+import json
 import multiprocessing
 import random
 import re
@@ -30,12 +31,20 @@ class Browser:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+    def request(
+        self, method: str, path: str, form: dict | None = None, *, json_body=None, headers: dict | None = None
+    ) -> tuple[int, str, str]:
+        """`form` is sent as a browser's form; `json_body` as an API client's JSON (`bench/api.py`)."""
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
@@ -97,14 +106,20 @@ def fail(tally: dict, what: str, page: str) -> None:
         tally["samples"].append(f"{what}: {' '.join(re.sub(r'<[^>]+>', ' ', page).split())[:160]}")
 
 
+# What a client does in a loop, by the name of the view it drives; `bench/api.py` adds its own.
+STEPS = {"redeem": redeem_once, "healthz": health_once}
+# What a client does once before its loop.
+SETUPS = {"redeem": log_in}
+
+
 def client(number: int, view: str, port: int, world: dict, seconds: float, barrier, queue) -> None:
     rnd = random.Random(number)
     tally = {"ok": 0, "errors": 0, "locked": 0, "latencies": [], "pages": [], "samples": [], "warm_ok": 0}
-    step = redeem_once if view == "redeem" else health_once
+    step = STEPS[view]
     browser = Browser(port)
     try:
-        if view == "redeem":
-            log_in(browser, world)
+        if view in SETUPS:
+            SETUPS[view](browser, world)
         step(browser, world, rnd, tally)  # warm-up: templates, connections, the worker's first request
         tally.update(warm_ok=tally["ok"], ok=0, errors=0, locked=0, latencies=[], pages=[])
         barrier.wait(timeout=120)

@@ -61,3 +61,13 @@ class BatchRefused(DomainError):
     def __init__(self, refusals: list[tuple[object, str]]):
         self.refusals = refusals
         super().__init__(count=len(refusals))
+
+
+class RuleNameTaken(DomainError):
+    code = "rule_name_taken"
+    default_message = _("The domain already has a rule named “%(name)s”.")
+
+
+class BadRule(DomainError):
+    code = "bad_rule"
+    default_message = _("Points per occurrence are from -1000 to 1000 and not zero; a yearly limit is from 1 to 366.")

@@ -51,3 +51,13 @@ class NotYourShop(DomainError):
 class UnknownProduct(DomainError):
     code = "unknown_product"
     default_message = _("A chosen item is not sold in this shop.")
+
+
+class ProductNameTaken(DomainError):
+    code = "product_name_taken"
+    default_message = _("The shop already sells a product named “%(name)s”.")
+
+
+class BadPrice(DomainError):
+    code = "bad_price"
+    default_message = _("A price is a whole number of points from 1 to 100000.")

@@ -16,12 +16,14 @@ from credits.errors import AlreadyReversed, ReasonRequired
 from credits.services import entry_refund, entry_spend
 from exchange.errors import (
     AlreadyVoided,
+    BadPrice,
     BadQuantity,
     EmptyRedemption,
     IdempotencyKeyReused,
     NotYourShop,
     OutOfStock,
     PriceChanged,
+    ProductNameTaken,
     ProductRetired,
     UnknownProduct,
 )
@@ -32,6 +34,9 @@ from households.models import Household
 from households.services import ensure_may_change
 
 MAX_QUANTITY = 999
+MAX_PRICE = 100_000
+MAX_RESTOCK = 100_000
+PRODUCT_FIELDS = ("name", "unit", "price", "low_stock", "active", "position")
 
 
 def redemption_create(
@@ -161,9 +166,48 @@ def redemption_void(*, redemption: Redemption, reason: str, by) -> RedemptionVoi
             raise AlreadyVoided() from None
 
 
+def product_create(
+    *, shop: Shop, name: str, unit: str, price: int, by, low_stock: int = 5, active: bool = True, position: int = 0
+) -> Product:
+    """Put a new product on the shop's shelf, with no stock: stock arrives by `product_restock`."""
+    product = Product(shop=shop, low_stock=low_stock, position=position)
+    return _product_save(product, name=name, unit=unit, price=price, active=active, by=by)
+
+
+def product_update(*, product: Product, by, **changes) -> Product:
+    """Edit a product; receipts already printed keep the name and price they were sold at."""
+    unknown = set(changes) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise TypeError(f"product_update() got unexpected fields {sorted(unknown)}")
+    for field in ("low_stock", "position"):
+        if field in changes:
+            setattr(product, field, changes.pop(field))
+    fields = {field: getattr(product, field) for field in ("name", "unit", "price", "active")}
+    return _product_save(product, by=by, **{**fields, **changes})
+
+
+def _product_save(product: Product, *, name: str, unit: str, price: int, active: bool, by) -> Product:
+    ensure_may_change(user=by, village_id=product.shop.village_id)
+    if not 1 <= price <= MAX_PRICE:
+        raise BadPrice()
+    product.name, product.unit, product.price, product.active = name.strip(), unit.strip(), price, active
+    try:
+        with transaction.atomic():
+            # Only the product's own columns: a sale's stock update must never be overwritten.
+            if product.pk:
+                product.save(update_fields=["name", "unit", "price", "active", "low_stock", "position"])
+            else:
+                product.save()
+    except IntegrityError:
+        if Product.objects.filter(shop=product.shop, name=product.name).exclude(pk=product.pk).exists():
+            raise ProductNameTaken(name=product.name) from None
+        raise
+    return product
+
+
 def product_restock(*, product: Product, quantity: int, by, note: str = "") -> StockMovement:
     """Goods arrive at the shop."""
-    if not 1 <= quantity <= 100_000:
+    if not 1 <= quantity <= MAX_RESTOCK:
         raise BadQuantity()
     return _move(product=product, kind=StockMovement.Kind.RESTOCK, quantity=quantity, by=by, note=note)
 

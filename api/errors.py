@@ -1,0 +1,107 @@
+"""Every refusal of the API as `{"code", "message"}` in the request's language, never a 500.
+
+Domain errors (`households.errors.DomainError` and its family) carry their own code and message;
+the status says what kind of refusal it is: 403 for someone else's village or shop, 409 when the
+ledger's or the shop's present state refuses (closed, capped, spent, sold out, already done), 422
+when the request itself cannot be carried out as asked. DRF's own errors keep their status and
+get the same body; validation errors add `details`, each field's messages.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from households.errors import DomainError
+
+FORBIDDEN = {"not_yours", "not_your_shop"}
+CONFLICT = {
+    "household_closed",
+    "household_number_taken",
+    "rule_retired",
+    "rule_cap_reached",
+    "rule_name_taken",
+    "insufficient_balance",
+    "already_reversed",
+    "batch_refused",
+    "out_of_stock",
+    "product_retired",
+    "product_name_taken",
+    "already_voided",
+    "idempotency_key_in_use",
+}
+
+
+def status_of(error: DomainError) -> int:
+    if error.code in FORBIDDEN:
+        return status.HTTP_403_FORBIDDEN
+    if error.code in CONFLICT:
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_422_UNPROCESSABLE_ENTITY
+
+
+def domain_body(error: DomainError) -> dict:
+    body = {"code": error.code, "message": error.message}
+    refusals = getattr(error, "refusals", None)
+    if refusals is not None:
+        # A refused batch names every household it refused and why.
+        body["refusals"] = [
+            {"household": household.pk, "number": household.number, "message": str(message)}
+            for household, message in refusals
+        ]
+    return body
+
+
+def domain_response(error: DomainError) -> Response:
+    return Response(domain_body(error), status=status_of(error))
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return domain_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a bug: let Django log it and answer 500
+    headers = {}
+    if auth_header := getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = auth_header
+    if wait := getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(wait))
+    if isinstance(exc, exceptions.ValidationError):
+        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        field, message = _first_error(details)
+        text = message if field in (None, "non_field_errors") else f"{field}: {message}"
+        body = {"code": "invalid", "message": text or _("The request is not valid."), "details": details}
+    else:
+        code = exc.get_codes()
+        body = {"code": code if isinstance(code, str) else exc.default_code, "message": str(exc.detail)}
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def _first_error(details, field=None):
+    """The first message in a nested error structure, and the top-level field it belongs to."""
+    if isinstance(details, dict):
+        for key, value in details.items():
+            found = _first_error(value, field if field is not None else key)
+            if found[1]:
+                return found
+        return field, ""
+    if isinstance(details, list):
+        for value in details:
+            found = _first_error(value, field)
+            if found[1]:
+                return found
+        return field, ""
+    return field, str(details)
+
+
+class ApiError(exceptions.APIException):
+    """A refusal of the API itself (not of a service), with its own code."""
+
+    def __init__(self, message, *, code: str, status_code: int):
+        self.status_code = status_code
+        super().__init__(detail=message, code=code)

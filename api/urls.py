@@ -1,0 +1,43 @@
+"""Every path of the API, under `/api/`; the apps' `api.py` modules hold the views."""
+
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.auth import TokenView
+from credits import api as credits
+from exchange import api as exchange
+from households import api as households
+from public import api as public
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("villages/", households.VillageList.as_view(), name="api-villages"),
+    path("households/", households.HouseholdList.as_view(), name="api-households"),
+    path("households/<int:pk>/", households.HouseholdDetail.as_view(), name="api-household"),
+    path("households/<int:pk>/entries/", credits.HouseholdEntries.as_view(), name="api-household-entries"),
+    path("domains/", credits.DomainList.as_view(), name="api-domains"),
+    path("rules/", credits.RuleList.as_view(), name="api-rules"),
+    path("rules/<int:pk>/", credits.RuleDetail.as_view(), name="api-rule"),
+    path("entries/", credits.EntryCreate.as_view(), name="api-entries"),
+    path("entries/batch/", credits.EntryBatch.as_view(), name="api-entries-batch"),
+    path("entries/<int:pk>/reverse/", credits.EntryReverse.as_view(), name="api-entry-reverse"),
+    path("adjustments/", credits.AdjustmentCreate.as_view(), name="api-adjustments"),
+    path("shops/", exchange.ShopList.as_view(), name="api-shops"),
+    path("products/", exchange.ProductList.as_view(), name="api-products"),
+    path("products/<int:pk>/", exchange.ProductDetail.as_view(), name="api-product"),
+    path("products/<int:pk>/restock/", exchange.ProductRestock.as_view(), name="api-product-restock"),
+    path("redemptions/", exchange.RedemptionList.as_view(), name="api-redemptions"),
+    path("redemptions/<int:pk>/", exchange.RedemptionDetail.as_view(), name="api-redemption"),
+    path("redemptions/<int:pk>/void/", exchange.RedemptionVoid.as_view(), name="api-redemption-void"),
+    path("board/<str:village_code>/", public.BoardView.as_view(), name="api-board"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ (an id that is not a number, a path that does not exist) is a
+    # 404 in the API's own body, not the site's HTML page.
+    re_path(
+        r"", csrf_exempt(lambda request: JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404))
+    ),
+]

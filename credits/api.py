@@ -1,0 +1,283 @@
+"""The API's rule catalogue and ledger: domains, rules, a household's entries, and recording.
+
+Reads of the ledger are for clerks and officers of the household's village; shopkeepers see
+households but never their entries. Every write calls one of `credits.services`, which lock the
+households and refuse anyone who does not keep their village; refusals become 403/409/422 with
+the service's own code and message (`api.errors`).
+"""
+
+import django_filters
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.fields import IdField, IdFilter, IntegerFilter, get_in_scope
+from api.idempotency import idempotent, key_parameter
+from api.permissions import RolePermission
+from api.schema import READ, WRITE, errors
+from api.scope import readable_households
+from credits import services
+from credits.forms import MAX_ADJUSTMENT
+from credits.models import Domain, Entry, Rule
+from households.selectors import households_for
+
+
+class DomainSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Domain
+        fields = ["id", "name", "description"]
+
+
+@extend_schema_view(get=extend_schema(responses={200: DomainSerializer(many=True), **errors(*READ)}))
+class DomainList(generics.ListAPIView):
+    permission_classes = [RolePermission]
+    read_perm = "credits.view_domain"
+    serializer_class = DomainSerializer
+    queryset = Domain.objects.order_by("position", "id")
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rule
+        fields = ["id", "domain", "name", "points", "cap_per_year", "description", "active"]
+        read_only_fields = fields
+
+
+class RuleWriteSerializer(serializers.Serializer):
+    domain = IdField()
+    name = serializers.CharField(max_length=50)
+    points = serializers.IntegerField(
+        min_value=-services.MAX_RULE_POINTS,
+        max_value=services.MAX_RULE_POINTS,
+        help_text="Signed: positive for an award, negative for a deduction; not zero.",
+    )
+    cap_per_year = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_RULE_CAP, required=False, allow_null=True, default=None
+    )
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class RuleUpdateSerializer(RuleWriteSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            # A PATCH changes only what it names: no defaults filled in for the rest.
+            field.default = serializers.empty
+
+
+class RuleFilter(django_filters.FilterSet):
+    domain = IdFilter(field_name="domain_id")
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Rule
+        fields = ["domain", "active"]
+
+
+@extend_schema_view(get=extend_schema(responses={200: RuleSerializer(many=True), **errors(*READ)}))
+class RuleList(generics.ListCreateAPIView):
+    permission_classes = [RolePermission]
+    read_perm = "credits.view_rule"
+    write_perms = {"POST": "credits.add_rule"}
+    serializer_class = RuleSerializer
+    filterset_class = RuleFilter
+    queryset = Rule.objects.order_by("domain__position", "domain_id", "position", "id")
+
+    @extend_schema(request=RuleWriteSerializer, responses={201: RuleSerializer, **errors(*WRITE)})
+    def post(self, request):
+        data = RuleWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        domain = get_in_scope(Domain.objects.all(), fields.pop("domain"))
+        rule = services.rule_create(domain=domain, by=request.user, **fields)
+        return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(responses={200: RuleSerializer, **errors(*READ)}))
+class RuleDetail(generics.RetrieveAPIView):
+    permission_classes = [RolePermission]
+    read_perm = "credits.view_rule"
+    write_perms = {"PATCH": "credits.change_rule"}
+    serializer_class = RuleSerializer
+
+    def get_object(self):
+        return get_in_scope(Rule.objects.all(), self.kwargs["pk"])
+
+    @extend_schema(request=RuleUpdateSerializer, responses={200: RuleSerializer, **errors(*WRITE)})
+    def patch(self, request, pk):
+        rule = self.get_object()
+        data = RuleUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        if "domain" in changes:
+            changes["domain"] = get_in_scope(Domain.objects.all(), changes["domain"])
+        rule = services.rule_update(rule=rule, by=request.user, **changes)
+        return Response(RuleSerializer(rule).data)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id", "household", "kind", "rule", "rule_name", "points", "score_after", "balance_after",
+            "occurred_on", "note", "recorded_by", "created_at", "reverses",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class EntryFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Entry.Kind.choices)
+    year = IntegerFilter(
+        field_name="occurred_on", lookup_expr="year", min_value=1, max_value=9999, help_text="The year of the deed."
+    )
+    domain = IdFilter(field_name="rule__domain_id")
+
+    class Meta:
+        model = Entry
+        fields = ["kind", "year", "domain"]
+
+
+def _ledger_household(user, pk):
+    """A household whose ledger `user` may read: 404 outside their scope, 403 for a shopkeeper."""
+    try:
+        return get_in_scope(households_for(user), pk)
+    except Http404:
+        get_in_scope(readable_households(user), pk)  # still 404 unless a shopkeeper may look it up
+        raise PermissionDenied() from None
+
+
+@extend_schema_view(get=extend_schema(responses={200: EntrySerializer(many=True), **errors(*READ)}))
+class HouseholdEntries(generics.ListAPIView):
+    permission_classes = [RolePermission]
+    read_perm = "credits.view_entry"
+    serializer_class = EntrySerializer
+    filterset_class = EntryFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Entry.objects.none()
+        household = _ledger_household(self.request.user, self.kwargs["pk"])
+        return household.entries.select_related("recorded_by").order_by("-id")
+
+
+def today():
+    return timezone.localdate()
+
+
+class RecordSerializer(serializers.Serializer):
+    household = IdField()
+    rule = IdField()
+    occurred_on = serializers.DateField(
+        required=False, default=today, help_text="The date of the deed; today if left out."
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class BatchSerializer(serializers.Serializer):
+    households = serializers.ListField(child=IdField(), min_length=1, max_length=1000)
+    rule = IdField()
+    occurred_on = serializers.DateField(required=False, default=today)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+BatchResult = inline_serializer(
+    "BatchResult", {"count": serializers.IntegerField(), "entries": EntrySerializer(many=True)}
+)
+
+
+class ReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class AdjustSerializer(serializers.Serializer):
+    household = IdField()
+    points = serializers.IntegerField(min_value=-MAX_ADJUSTMENT, max_value=MAX_ADJUSTMENT)
+    reason = serializers.CharField(max_length=200)
+    occurred_on = serializers.DateField(required=False, default=today)
+
+
+class LedgerWrite(APIView):
+    permission_classes = [RolePermission]
+    write_perms = {"POST": "credits.add_entry"}
+
+
+class EntryCreate(LedgerWrite):
+    @extend_schema(
+        request=RecordSerializer,
+        responses={201: EntrySerializer, **errors(*WRITE)},
+        parameters=[key_parameter(required=False)],
+    )
+    def post(self, request):
+        return idempotent(request, lambda: self._record(request), required=False)
+
+    def _record(self, request):
+        data = RecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        rule = get_in_scope(Rule.objects.all(), fields["rule"])
+        household = get_in_scope(readable_households(request.user), fields["household"])
+        entry = services.entry_record(
+            household=household, rule=rule, occurred_on=fields["occurred_on"], note=fields["note"], by=request.user
+        )
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class EntryBatch(LedgerWrite):
+    @extend_schema(
+        request=BatchSerializer,
+        responses={201: BatchResult, **errors(*WRITE)},
+        parameters=[key_parameter(required=False)],
+        description="All or nothing: a refusal lists each household refused and why.",
+    )
+    def post(self, request):
+        return idempotent(request, lambda: self._record(request), required=False)
+
+    def _record(self, request):
+        data = BatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        rule = get_in_scope(Rule.objects.all(), fields["rule"])
+        ids = set(fields["households"])
+        households = list(readable_households(request.user).filter(pk__in=ids))
+        if len(households) != len(ids):
+            raise Http404  # one of them is not in the user's scope, or not at all
+        entries = services.entry_record_batch(
+            households=households, rule=rule, occurred_on=fields["occurred_on"], note=fields["note"], by=request.user
+        )
+        body = {"count": len(entries), "entries": EntrySerializer(entries, many=True).data}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class EntryReverse(LedgerWrite):
+    @extend_schema(request=ReverseSerializer, responses={201: EntrySerializer, **errors(*WRITE)})
+    def post(self, request, pk):
+        entry = get_in_scope(Entry.objects.filter(household__in=households_for(request.user)), pk)
+        data = ReverseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reversal = services.entry_reverse(entry=entry, reason=data.validated_data["reason"], by=request.user)
+        return Response(EntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
+
+
+class AdjustmentCreate(LedgerWrite):
+    @extend_schema(request=AdjustSerializer, responses={201: EntrySerializer, **errors(*WRITE)})
+    def post(self, request):
+        data = AdjustSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        household = get_in_scope(readable_households(request.user), fields["household"])
+        entry = services.entry_adjust(
+            household=household,
+            points=fields["points"],
+            reason=fields["reason"],
+            occurred_on=fields["occurred_on"],
+            by=request.user,
+        )
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,66 @@
+"""`GET /api/board/<village_code>/`: a village's public board as JSON, for anyone.
+
+The same figures and the same masking as the board page, from the same selector
+(`public.selectors.village_board`): no phone, address, PIN or card code is ever read.
+"""
+
+from dataclasses import asdict
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.schema import errors
+from households.models import Village
+from public.selectors import village_board
+
+
+class RankedSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    number = serializers.CharField()
+    name = serializers.CharField(help_text="Masked to the surname (王×) unless the village chose otherwise.")
+    stars = serializers.IntegerField()
+    points = serializers.IntegerField(help_text="Points this year.")
+
+
+class BoardEntrySerializer(serializers.Serializer):
+    occurred_on = serializers.DateField()
+    number = serializers.CharField()
+    name = serializers.CharField()
+    rule = serializers.CharField()
+    points = serializers.IntegerField()
+
+
+class StarCountSerializer(serializers.Serializer):
+    stars = serializers.IntegerField()
+    min_score = serializers.IntegerField()
+    households = serializers.IntegerField()
+
+
+class BoardSerializer(serializers.Serializer):
+    """A list is null when the village chose not to show it."""
+
+    village_code = serializers.CharField()
+    village_name = serializers.CharField()
+    year = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    most_stars = serializers.IntegerField()
+    recent_days = serializers.IntegerField()
+    red_list = RankedSerializer(many=True, allow_null=True)
+    star_counts = StarCountSerializer(many=True, allow_null=True)
+    without_stars = serializers.IntegerField(allow_null=True)
+    recent_awards = BoardEntrySerializer(many=True, allow_null=True)
+    deductions = BoardEntrySerializer(many=True, allow_null=True)
+
+
+class BoardView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: BoardSerializer, **errors(404)}, auth=[])
+    def get(self, request, village_code):
+        village = get_object_or_404(Village, code=village_code)
+        return Response(BoardSerializer(asdict(village_board(village))).data)
