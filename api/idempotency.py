@@ -6,13 +6,15 @@ row gets the answer before the commit. A twin arriving meanwhile blocks on the r
 finds the row and gets the same answer: one write, never two. A refusal by a service (409, 422)
 is an answer too and is kept; a request that never ran (invalid, not found, not allowed) keeps
 nothing, so it may be corrected and sent again with the same key. The same key with a different
-request (method, path or body) is refused with 422.
+request (method, path or body) is refused with 422. Kept answers are needed only as long as a
+client may retry; `manage.py purge_idempotency_keys` deletes those older than a month.
 """
 
 import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -106,6 +108,12 @@ def idempotent(request, execute: Callable[[], Response], *, required: bool) -> R
             status_code=status.HTTP_409_CONFLICT,
         )
     return replay
+
+
+def keys_purge(*, before: datetime) -> int:
+    """Delete the answers kept for keys first used before `before`; how many went."""
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=before).delete()
+    return deleted
 
 
 def _fingerprint(request) -> str:

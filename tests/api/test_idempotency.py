@@ -4,7 +4,12 @@ The concurrent tests run real threads against the API in process, each on its ow
 connection, outside the test transaction, on file SQLite and PostgreSQL alike.
 """
 
+import io
+from datetime import timedelta
+
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from api.models import IdempotencyKey
 from credits.models import Entry
@@ -103,3 +108,27 @@ def test_it_records_one_entry_for_concurrent_twins(api, alice, a1, award):
     assert Entry.objects.filter(household=a1, kind="award").count() == 1
     assert {r.status_code for r in results} <= {201, 409}
     assert "agree" in reconcile()
+
+
+@pytest.mark.django_db
+def test_it_purges_answers_older_than_the_days_kept_and_still_redeems_a_key_once(api, sam, shop_a, a1, soap):
+    client, old, recent = api(sam), new_key(), new_key()
+    post(client, "/api/redemptions/", redemption_body(shop_a, a1, soap), old)
+    post(client, "/api/redemptions/", redemption_body(shop_a, a1, soap), recent)
+    IdempotencyKey.objects.filter(key=old).update(created_at=timezone.now() - timedelta(days=31))
+    out = io.StringIO()
+
+    call_command("purge_idempotency_keys", stdout=out)
+
+    assert out.getvalue() == "Deleted 1 kept answers.\n"
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == [recent]
+    # The shop keeps its own redemptions' keys for good: a very late retry still redeems nothing twice.
+    late = post(client, "/api/redemptions/", redemption_body(shop_a, a1, soap), old)
+    assert late.json()["id"] == Redemption.objects.get(idempotency_key=old).pk
+    assert Redemption.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_purge_every_answer():
+    with pytest.raises(CommandError, match="at least one day"):
+        call_command("purge_idempotency_keys", days=0)
