@@ -10,42 +10,24 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from credits.roster import HouseholdImportResource, roster_template
 from households.admin import writable_village_ids
+from households.exports import SheetExportMixin
 from households.resources import HouseholdExportResource
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SheetFormatsMixin(ImportExportMixin):
-    """CSV and Excel, and the user handed to the resources (scope, phone masking)."""
-
-    formats = [CSV, XLSX]
+class RosterAdminMixin(ImportMixin, SheetExportMixin):
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     # The reasons only; a traceback means nothing to a clerk.
     import_error_display = ("message",)
 
-    def get_resource_kwargs(self, request, *args, **kwargs):
-        return {"user": request.user}
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_import_permission(self, request):
-        return False
-
-    def get_export_filename(self, request, queryset, file_format):
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return f"{self.opts.model_name}-{stamp}.{file_format.get_extension()}"
-
-
-class RosterAdminMixin(SheetFormatsMixin):
     import_template_name = "admin/credits/household/import.html"
 
     def get_import_resource_classes(self, request):
