@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "credits",
     "exchange",
     "public",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("counter/", include("exchange.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("public.urls")),
 ]
