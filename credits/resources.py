@@ -4,7 +4,7 @@ No personal data beyond the head's name: an entry export carries no phone number
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 
@@ -12,21 +12,21 @@ from credits.models import Entry
 
 
 class EntryExportResource(resources.ModelResource):
-    id = Field(attribute="id", column_name="entry")
-    village = Field(attribute="household__village__code", column_name="village code")
-    number = Field(attribute="household__number", column_name="household number")
-    head_name = Field(attribute="household__head_name", column_name="head of household")
-    occurred_on = Field(attribute="occurred_on", column_name="date of the deed")
-    kind = Field(column_name="kind")
-    domain = Field(attribute="rule__domain__name", column_name="domain")
-    rule_name = Field(attribute="rule_name", column_name="rule")
-    points = Field(attribute="points", column_name="points")
-    score_after = Field(attribute="score_after", column_name="score after")
-    balance_after = Field(attribute="balance_after", column_name="balance after")
-    note = Field(attribute="note", column_name="note")
-    reverses = Field(attribute="reverses_id", column_name="reverses")
-    recorded_by = Field(attribute="recorded_by__username", column_name="recorded by")
-    created_at = Field(column_name="recorded at")
+    id = Field(attribute="id", column_name=_("entry"))
+    village = Field(attribute="household__village__code", column_name=_("village code"))
+    number = Field(attribute="household__number", column_name=_("household number"))
+    head_name = Field(attribute="household__head_name", column_name=_("head of household"))
+    occurred_on = Field(attribute="occurred_on", column_name=_("date of the deed"))
+    kind = Field(column_name=_("kind"))
+    domain = Field(attribute="rule__domain__name", column_name=_("domain"))
+    rule_name = Field(attribute="rule_name", column_name=_("rule"))
+    points = Field(attribute="points", column_name=_("points"))
+    score_after = Field(attribute="score_after", column_name=_("score after"))
+    balance_after = Field(attribute="balance_after", column_name=_("balance after"))
+    note = Field(attribute="note", column_name=_("note"))
+    reverses = Field(attribute="reverses_id", column_name=_("reverses"))
+    recorded_by = Field(attribute="recorded_by__username", column_name=_("recorded by"))
+    created_at = Field(column_name=_("recorded at"))
 
     class Meta:
         model = Entry
@@ -42,9 +42,6 @@ class EntryExportResource(resources.ModelResource):
     def filter_export(self, queryset, **kwargs):
         # One query for the whole sheet, whatever its length.
         return queryset.select_related("household__village", "rule__domain", "recorded_by").order_by("id")
-
-    def get_export_headers(self, selected_fields=None):
-        return [_(heading) for heading in super().get_export_headers(selected_fields)]
 
     def dehydrate_kind(self, entry):
         return entry.get_kind_display()

@@ -6,7 +6,8 @@ printed them. No phone numbers.
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 
@@ -14,17 +15,17 @@ from exchange.models import Redemption, RedemptionLine
 
 
 class RedemptionExportResource(resources.ModelResource):
-    number = Field(column_name="No.")
-    created_at = Field(column_name="time")
-    village = Field(attribute="shop__village__code", column_name="village code")
-    shop = Field(attribute="shop__name", column_name="shop")
-    household = Field(attribute="household__number", column_name="household number")
-    head_name = Field(attribute="household__head_name", column_name="head of household")
-    goods = Field(column_name="goods")
-    total = Field(attribute="total", column_name="total points")
-    shopkeeper = Field(attribute="shopkeeper__username", column_name="shopkeeper")
-    voided = Field(column_name="voided")
-    void_reason = Field(attribute="void__reason", column_name="reason")
+    number = Field(column_name=_("No."))
+    created_at = Field(column_name=_("time"))
+    village = Field(attribute="shop__village__code", column_name=_("village code"))
+    shop = Field(attribute="shop__name", column_name=_("shop"))
+    household = Field(attribute="household__number", column_name=_("household number"))
+    head_name = Field(attribute="household__head_name", column_name=_("head of household"))
+    goods = Field(column_name=_("goods"))
+    total = Field(attribute="total", column_name=_("total points"))
+    shopkeeper = Field(attribute="shopkeeper__username", column_name=_("shopkeeper"))
+    voided = Field(column_name=_("voided"))
+    void_reason = Field(attribute="void__reason", column_name=_("reason"))
 
     class Meta:
         model = Redemption
@@ -46,9 +47,6 @@ class RedemptionExportResource(resources.ModelResource):
             .order_by("id")
         )
 
-    def get_export_headers(self, selected_fields=None):
-        return [_(heading) for heading in super().get_export_headers(selected_fields)]
-
     def dehydrate_number(self, redemption):
         return redemption.number
 
@@ -59,4 +57,4 @@ class RedemptionExportResource(resources.ModelResource):
         return "；".join(f"{line.name}×{line.quantity}{line.unit}" for line in redemption.lines.all())
 
     def dehydrate_voided(self, redemption):
-        return _("yes") if hasattr(redemption, "void") else ""
+        return gettext("yes") if hasattr(redemption, "void") else ""

@@ -5,7 +5,8 @@ Households with their score, balance and stars; the phone is masked unless the u
 lives with the ledger in `credits.roster`.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 
@@ -18,17 +19,17 @@ from households.selectors import star_levels_of, stars_for
 class HouseholdExportResource(resources.ModelResource):
     """Households with their standing; the phone masked unless the user may see it in full."""
 
-    village = Field(attribute="village__code", column_name="village code")
-    village_name = Field(attribute="village__name", column_name="village")
-    number = Field(attribute="number", column_name="household number")
-    head_name = Field(attribute="head_name", column_name="head of household")
-    group = Field(attribute="group", column_name="group / grid")
-    address = Field(attribute="address", column_name="address")
-    phone = Field(column_name="phone")
-    active = Field(column_name="active")
-    score = Field(attribute="score", column_name="score")
-    balance = Field(attribute="balance", column_name="balance")
-    stars = Field(column_name="stars")
+    village = Field(attribute="village__code", column_name=_("village code"))
+    village_name = Field(attribute="village__name", column_name=_("village"))
+    number = Field(attribute="number", column_name=_("household number"))
+    head_name = Field(attribute="head_name", column_name=_("head of household"))
+    group = Field(attribute="group", column_name=_("group / grid"))
+    address = Field(attribute="address", column_name=_("address"))
+    phone = Field(column_name=_("phone"))
+    active = Field(column_name=_("active"))
+    score = Field(attribute="score", column_name=_("score"))
+    balance = Field(attribute="balance", column_name=_("balance"))
+    stars = Field(column_name=_("stars"))
 
     class Meta:
         model = Household
@@ -49,14 +50,11 @@ class HouseholdExportResource(resources.ModelResource):
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("village")
 
-    def get_export_headers(self, selected_fields=None):
-        return [_(heading) for heading in super().get_export_headers(selected_fields)]
-
     def dehydrate_phone(self, household):
         return household.phone if self.full_phone else mask_phone(household.phone)
 
     def dehydrate_active(self, household):
-        return _("yes") if household.active else _("closed")
+        return gettext("yes") if household.active else gettext("closed")
 
     def dehydrate_stars(self, household):
         levels = self.levels.get(household.village_id)

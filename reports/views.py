@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from households.selectors import villages_for
@@ -44,7 +45,7 @@ def report(request):
 
 
 def _month(month) -> str:
-    return _("%(month)d/%(year)02d") % {"month": month.month, "year": month.year % 100}
+    return dateformat.format(month, "M")  # Nov, 十一月: short enough for twelve columns
 
 
 def _charts(report) -> dict:
