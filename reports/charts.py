@@ -8,10 +8,12 @@ in the table beside each chart.
 
 from dataclasses import dataclass, field
 
-WIDTH = 640
-LABEL = 150  # room for a label left of horizontal bars
-VALUE = 70  # room for the value right of them
-ROW = 30
+# Widths of the viewBox: narrow enough that the text stays legible when a phone scales it down.
+WIDTH = 480  # charts by month
+BAR_WIDTH = 420  # horizontal bars
+LABEL = 110  # room for a label left of horizontal bars
+VALUE = 52  # room for the value right of them
+ROW = 28
 
 
 @dataclass
@@ -54,8 +56,8 @@ def hbars(title: str, rows: list[tuple[str, list[tuple[float, str]]]], *, percen
     top = max((abs(value) for _label, bars in rows for value, _css in bars), default=0) or 1
     if percent:
         top = max(top, 1.0)
-    plot = WIDTH - LABEL - VALUE
-    chart = Chart(WIDTH, max(ROW * len(rows), ROW) + 10, title)
+    plot = BAR_WIDTH - LABEL - VALUE
+    chart = Chart(BAR_WIDTH, max(ROW * len(rows), ROW) + 10, title)
     for i, (label, bars) in enumerate(rows):
         y = 5 + i * ROW
         chart.shapes.append(Shape("text", "label", x=LABEL - 8, y=y + ROW / 2 + 1, text=label, anchor="end"))
@@ -63,16 +65,17 @@ def hbars(title: str, rows: list[tuple[str, list[tuple[float, str]]]], *, percen
             length = plot * abs(value) / top
             by = y + 3 + j * bar_h
             chart.shapes.append(Shape("rect", css, x=LABEL, y=by, w=max(length, 1 if value else 0), h=bar_h - 2))
-            chart.shapes.append(
-                Shape("text", "value", x=LABEL + length + 5, y=by + bar_h / 2 + 2, text=_fmt(value, percent))
-            )
+            if value or series == 1:
+                chart.shapes.append(
+                    Shape("text", "value", x=LABEL + length + 5, y=by + bar_h / 2 + 2, text=_fmt(value, percent))
+                )
     chart.shapes.append(Shape("line", "axis", x=LABEL, y=2, x2=LABEL, y2=chart.height - 4))
     return chart
 
 
 def month_bars(title: str, months: list[tuple[str, float, float]]) -> Chart:
     """Columns by month: the first value above the axis (awards), the second below it (deductions)."""
-    height, pad_top, pad_bottom = 260, 18, 36
+    height, pad_top, pad_bottom = 230, 18, 34
     n = max(len(months), 1)
     slot = (WIDTH - 20) / n
     up = max((a for _m, a, _d in months), default=0)
@@ -96,14 +99,14 @@ def month_bars(title: str, months: list[tuple[str, float, float]]) -> Chart:
             chart.shapes.append(
                 Shape("text", "value small", x=x + w / 2, y=zero + d_h + 11, text=_fmt(deducted), anchor="middle")
             )
-        chart.shapes.append(Shape("text", "label small", x=x + w / 2, y=height - 8, text=label, anchor="middle"))
+        chart.shapes.append(Shape("text", "label", x=x + w / 2, y=height - 10, text=label, anchor="middle"))
     chart.shapes.append(Shape("line", "axis", x=10, y=zero, x2=WIDTH - 10, y2=zero))
     return chart
 
 
 def line(title: str, points: list[tuple[str, float]], *, css: str = "line") -> Chart:
     """A line through the values by month, each point labelled with its value."""
-    height, pad_top, pad_bottom = 220, 24, 36
+    height, pad_top, pad_bottom = 190, 22, 34
     n = max(len(points), 1)
     slot = (WIDTH - 40) / n
     top = max((value for _label, value in points), default=0) or 1
@@ -117,8 +120,9 @@ def line(title: str, points: list[tuple[str, float]], *, css: str = "line") -> C
         y = base - plot_h * value / top
         coords.append(f"{x:.1f},{y:.1f}")
         chart.shapes.append(Shape("circle", css, x=x, y=y))
-        chart.shapes.append(Shape("text", "value small", x=x, y=y - 8, text=_fmt(value), anchor="middle"))
-        chart.shapes.append(Shape("text", "label small", x=x, y=height - 8, text=label, anchor="middle"))
+        if value:
+            chart.shapes.append(Shape("text", "value small", x=x, y=y - 8, text=_fmt(value), anchor="middle"))
+        chart.shapes.append(Shape("text", "label", x=x, y=height - 10, text=label, anchor="middle"))
     if coords:
         chart.shapes.insert(1, Shape("polyline", css, points=" ".join(coords)))
     return chart

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from households.selectors import villages_for
@@ -45,7 +44,8 @@ def report(request):
 
 
 def _month(month) -> str:
-    return dateformat.format(month, "M")  # Nov, 十一月: short enough for twelve columns
+    # The month's number, short enough for twelve columns on a phone; the table beside has the year.
+    return str(month.month)
 
 
 def _charts(report) -> dict:
