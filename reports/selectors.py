@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -125,6 +126,16 @@ class Report:
 
 def village_report(villages: list[Village], period: Period) -> Report:
     """Every figure of the report page for `villages` (already scoped to the reader) and `period`."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Grouping a town's year of ledger (hundreds of thousands of rows) spills to disk with
+            # PostgreSQL's default 4 MB; this read may use more, for this transaction only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        return _report(villages, period)
+
+
+def _report(villages: list[Village], period: Period) -> Report:
     ids = [village.pk for village in villages]
     by_village = {village.pk: VillageFigures(village) for village in villages}
     domains, months, rules = _ledger(ids, period, by_village)
