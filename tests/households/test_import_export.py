@@ -305,3 +305,9 @@ def test_it_never_exports_another_villages_household_to_a_clerk(client, bob, a1,
 
     assert [row[3] for row in export(client)[1:]] == ["李秀英"]
     assert "应美凤" not in {row[3] for row in export(client, village__id__exact=a1.village_id)[1:]}
+
+
+def test_it_offers_the_template_only_to_those_who_may_import(client, olivia, mallory, sam):
+    for user in (olivia, mallory, sam):
+        client.force_login(user)
+        assert client.get(reverse("admin:households_household_import_template", args=["xlsx"])).status_code == 403
