@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "import_export",
     "households",
     "credits",
     "exchange",
     "public",
     "api",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("counter/", include("exchange.urls")),
     path("api/", include("api.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("public.urls")),
 ]

@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from credits.admin import pages
 from exchange.models import Product, Redemption, RedemptionLine, Shop, StockMovement
+from exchange.resources import RedemptionExportResource
 from exchange.services import product_restock, product_stocktake, redemption_void
 from households.admin import ScopedAdmin, may_write
 from households.errors import DomainError
+from households.exports import SheetExportMixin
 from households.selectors import villages_for
 
 
@@ -224,7 +226,7 @@ class RedemptionLineInline(admin.TabularInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ShopScopedAdmin):
+class RedemptionAdmin(SheetExportMixin, ShopScopedAdmin):
     list_display = ("number_link", "created_at", "household", "shop", "total", "shopkeeper", "voided")
     list_filter = (("shop", admin.RelatedOnlyFieldListFilter), ("created_at", admin.DateFieldListFilter))
     list_select_related = ("household", "shop", "shopkeeper", "void")
@@ -234,6 +236,9 @@ class RedemptionAdmin(ShopScopedAdmin):
     readonly_fields = fields
     inlines = [RedemptionLineInline]
     change_form_template = "admin/exchange/redemption/change_form.html"
+
+    def get_export_resource_classes(self, request):
+        return [RedemptionExportResource]
 
     def has_add_permission(self, request):
         return False

@@ -86,6 +86,7 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["village", "number"]
+        permissions = [("view_full_phone", _("Can see phone numbers in full in exports"))]
         constraints = [
             models.UniqueConstraint(fields=["village", "number"], name="household_number_unique_in_village"),
             models.CheckConstraint(

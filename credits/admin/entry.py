@@ -4,7 +4,10 @@ Entries are never added, changed or deleted here (the database refuses it too); 
 undone by a reversal entry written by `credits.services.entry_reverse`.
 """
 
+from datetime import date
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -16,9 +19,11 @@ from credits.admin.household import REVERSIBLE_KINDS
 from credits.admin.pages import form_page
 from credits.forms import ReverseForm
 from credits.models import Entry
+from credits.resources import EntryExportResource
 from credits.services import entry_reverse
 from households.admin import ScopedAdmin, VillageListFilter, may_write
 from households.errors import DomainError
+from households.exports import SheetExportMixin
 from households.selectors import villages_for
 
 
@@ -27,8 +32,48 @@ def signed_points(points: int):
     return format_html('<span class="{}">{}</span>', css, f"{points:+d}")
 
 
+class DateRangeFilter(admin.ListFilter):
+    """Entries whose deed falls from one date to another (both included), typed in the sidebar."""
+
+    title = gettext_lazy("period")
+    template = "admin/credits/entry/date_range_filter.html"
+    names = ("occurred_from", "occurred_to")
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        for name in self.names:
+            if name in params:
+                value = params.pop(name)
+                self.used_parameters[name] = value[-1] if isinstance(value, list) else value
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return list(self.names)
+
+    def queryset(self, request, queryset):
+        lookups = {"occurred_from": "occurred_on__gte", "occurred_to": "occurred_on__lte"}
+        for name, value in self.used_parameters.items():
+            if value:
+                try:
+                    queryset = queryset.filter(**{lookups[name]: date.fromisoformat(value)})
+                except ValueError:
+                    raise IncorrectLookupParameters(value) from None
+        return queryset
+
+    def choices(self, changelist):
+        kept = [(key, value) for key, value in changelist.get_filters_params().items() if key not in self.names]
+        yield {
+            "kept": [(key, item) for key, value in kept for item in (value if isinstance(value, list) else [value])],
+            "from": self.used_parameters.get("occurred_from", ""),
+            "to": self.used_parameters.get("occurred_to", ""),
+            "reset": changelist.get_query_string(remove=list(self.names)),
+        }
+
+
 @admin.register(Entry)
-class EntryAdmin(ScopedAdmin):
+class EntryAdmin(SheetExportMixin, ScopedAdmin):
     change_form_template = "admin/credits/entry/change_form.html"
     list_display = (
         "created_at",
@@ -45,6 +90,7 @@ class EntryAdmin(ScopedAdmin):
         "kind",
         "rule__domain",
         ("occurred_on", admin.DateFieldListFilter),
+        DateRangeFilter,
         ("household__village", VillageListFilter),
     )
     list_select_related = ("household", "recorded_by")
@@ -69,6 +115,9 @@ class EntryAdmin(ScopedAdmin):
         "reversed_by",
     )
     readonly_fields = fields
+
+    def get_export_resource_classes(self, request):
+        return [EntryExportResource]
 
     def get_queryset(self, request):
         return Entry.objects.filter(household__village__in=villages_for(request.user)).select_related(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from credits.admin.pages import admin_page, form_page
+from credits.admin.roster import RosterAdminMixin
 from credits.errors import BatchRefused
 from credits.forms import AdjustForm, RecordEntryForm
 from credits.models import Entry
@@ -50,7 +51,7 @@ class StarredChangeList(ChangeList):
             household.most_stars = scheme[-1][0] if scheme else 0
 
 
-class HouseholdLedgerAdmin(HouseholdAdmin):
+class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
     change_form_template = "admin/credits/household/change_form.html"
     list_display = (
         "number",

@@ -20,8 +20,10 @@ import argparse
 import random
 import secrets
 import statistics
-import time
-from datetime import date, timedelta
+import time as clock
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -90,7 +92,7 @@ class Command(BaseCommand):
             self._already_loaded(village, password)
             return
 
-        started = time.monotonic()
+        started = clock.monotonic()
         today = timezone.localdate()
         rules = demo_rules()
         steps = demo_plan(rules, households=households, today=today)
@@ -107,7 +109,7 @@ class Command(BaseCommand):
             self._replay(steps, village=village, rules=rules, clerk=users["clerk"])
             shop = open_shop(village, clerk=users["clerk"], shopkeeper=users["shopkeeper"], today=today)
 
-        self._report(village, passwords, seconds=time.monotonic() - started)
+        self._report(village, passwords, seconds=clock.monotonic() - started)
         self._report_shop(shop)
 
     def _users(self, hashes: dict[str, str]) -> dict[str, User]:
@@ -273,20 +275,39 @@ def open_shop(village: Village, *, clerk: User, shopkeeper: User, today: date) -
     balances = {number: household.balance for number, household in households.items()}
     redemptions: dict[str, Redemption] = {}
     for step in plan_shop(random.Random(SHOP_SEED), goods, balances, opened, today=today):
-        match step:
-            case Restock():
-                product_restock(product=products[step.good], quantity=step.quantity, by=clerk, note=step.note)
-            case Redeem():
-                redemptions[step.key] = redemption_create(
-                    shop=shop,
-                    household=households[step.number],
-                    quantities=[(products[name].pk, quantity) for name, quantity in step.basket],
-                    by=shopkeeper,
-                    idempotency_key=step.key,
-                )
-            case Void():
-                redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk)
+        with happening_on(step.on):
+            _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
+                       clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
     return shop
+
+
+@contextmanager
+def happening_on(day: date):
+    """Stamp the shop's rows with the day the plan says they happened, not the day of seeding.
+
+    Redemptions and stock movements take their time from the clock (`auto_now_add`), so without
+    this a year of the demo shop would all fall on today, and the report's months would be empty.
+    """
+    moment = min(timezone.now(), datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone()))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def _shop_step(step, *, shop, products, households, redemptions, clerk, shopkeeper) -> None:
+    """One step of the shop's plan, through the shop's services."""
+    match step:
+        case Restock():
+            product_restock(product=products[step.good], quantity=step.quantity, by=clerk, note=step.note)
+        case Redeem():
+            redemptions[step.key] = redemption_create(
+                shop=shop,
+                household=households[step.number],
+                quantities=[(products[name].pk, quantity) for name, quantity in step.basket],
+                by=shopkeeper,
+                idempotency_key=step.key,
+            )
+        case Void():
+            redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk)
 
 
 def demo_rules() -> dict[str, Rule]:

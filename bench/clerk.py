@@ -1,0 +1,318 @@
+"""Figures for the clerk's tools' scale goals: roster import and reports. Not a test: it prints.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xiangfeng .venv/bin/python bench/clerk.py [--quick]
+
+a) importing a roster of 10,000 households from an .xlsx sheet through the admin's resource
+   (`credits.roster.HouseholdImportResource`, the same code the admin's import runs): the preview
+   (dry run) and the import itself, each household opened with its opening entry (goal ≤ 10 s);
+b) the report page, /reports/?village=…, for a village of 3,000 households with a year of
+   history, 50 times: queries (goal: fixed, the same as for a village of 300) and p95 (goal ≤ 300 ms);
+c) the town report over a county of 200,000 households and about 5,000,000 entries
+   (`bench/county.py`), for the officer of the town that holds the most villages, 10 times (goal ≤ 2 s).
+
+a) and b) each run in a database of their own, dropped afterwards; c) builds the county in `<name>_bench_clerk`, which
+`--keep` keeps and `--reuse` measures again without building it. PostgreSQL only.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+import warnings
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xiangfeng")
+os.environ["DJANGO_HTTPS"] = "0"
+os.environ["DJANGO_DEBUG"] = "0"
+warnings.filterwarnings("ignore", message="No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from bench.county import check, generate_county  # noqa: E402
+from credits.models import Entry  # noqa: E402
+from households.models import Household, Town, Village  # noqa: E402
+
+FULL = {"households": 200_000, "big": 3_000, "village_size": 2_500, "per_mean": 25, "long": 10, "long_entries": 3_000}
+QUICK = {"households": 6_000, "big": 1_000, "village_size": 500, "per_mean": 10, "long": 3, "long_entries": 500}
+GOALS_MS = {"import": 10_000, "village": 300, "town": 2_000}
+NOTES: list[str] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke check of the script")
+    parser.add_argument("--keep", action="store_true", help="keep the county's database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure c) again on a database kept by --keep")
+    parser.add_argument("--only", choices=["import", "village", "town"], help="run one part")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/clerk.py needs PostgreSQL: set DATABASE_URL=postgres://…")
+    rows: list[dict] = []
+    plain_static = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # DEBUG is off, so templates' static files would need the manifest only collectstatic writes.
+    with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=plain_static):
+        if args.only in (None, "import"):
+            with bench_database("_bench_clerk_import", keep=False):
+                rows += bench_import(households=1_000 if args.quick else 10_000)
+        if args.only in (None, "village"):
+            with bench_database("_bench_clerk_village", keep=False):
+                rows += bench_village(quick=args.quick)
+        if args.only in (None, "town"):
+            with bench_database("_bench_clerk", keep=args.keep or args.reuse, reuse=args.reuse):
+                rows += bench_town(quick=args.quick, reuse=args.reuse)
+    print_report(rows, quick=args.quick)
+
+
+class bench_database:
+    """Create and migrate a throwaway database through Django's test-database machinery, then drop it."""
+
+    def __init__(self, suffix: str, *, keep: bool, reuse: bool = False):
+        self.keep, self.reuse = keep, reuse
+        self.base = settings.DATABASES["default"]["NAME"]
+        self.name = f"{self.base}{suffix}"
+
+    def __enter__(self):
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = self.name
+        if self.reuse:
+            connection.close()
+            settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = self.name
+            return
+        self.old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+    def __exit__(self, *exc):
+        if self.keep:
+            print(f"Kept the benchmark database {self.name}.")
+        elif not self.reuse:
+            connection.creation.destroy_test_db(self.old_name, verbosity=0)
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = self.base
+
+
+def clerk_of(village) -> User:
+    user, _created = User.objects.get_or_create(username=f"clerk-{village.code}", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name="clerk"))
+    village.clerks.add(user)
+    return user
+
+
+# --- a) the import ------------------------------------------------------------------------------
+
+
+def roster_xlsx(households: int, village_code: str) -> bytes:
+    """A village's own sheet: Chinese headings, one row per household."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["村代码", "户号", "户主", "村民小组", "住址", "电话", "初始积分"])
+    for n in range(1, households + 1):
+        sheet.append([village_code, f"{n:05d}", f"户主{n}", f"第{n % 12 + 1}组", f"{n}号", f"139{n:08d}", None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def bench_import(*, households: int) -> list[dict]:
+    from credits.roster import roster_import
+
+    town = Town.objects.create(name="导入镇")
+    village = Village.objects.create(code="bench-import", name="导入村", town=town)
+    user = clerk_of(village)
+    data = roster_xlsx(households, village.code)
+    rows = []
+    for dry_run, label in ((True, "preview (dry run)"), (False, "import")):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = roster_import(data=data, file_format="xlsx", user=user, dry_run=dry_run)
+            seconds = time.perf_counter() - started
+        if result.has_errors() or result.has_validation_errors():
+            raise SystemExit(f"the import refused the roster: {result.invalid_rows[:3]}")
+        rows.append(row("a", f"{households:,} households from .xlsx, {label}", [(len(queries), seconds, 0.0)],
+                        goal_ms=GOALS_MS["import"]))  # fmt: skip
+    opened = Entry.objects.filter(household__village=village, kind="opening").count()
+    NOTES.append(f"a) {opened:,} opening entries written for {households:,} imported households.")
+    return rows
+
+
+# --- b) one village's report ----------------------------------------------------------------------
+
+
+def bench_village(*, quick: bool) -> list[dict]:
+    """A village of 3,000 households (1,000 with --quick) and one of 300, two years of history each
+    (`bench/county.py`), goods redeemed at the big village's shop; the report of the past year."""
+    big = 1_000 if quick else 3_000
+    user = User.objects.create_superuser("bench-village", password=None)
+    county = generate_county(
+        user, households=big + 300, big=big, village_size=300, per_mean=25, long=3, long_entries=500
+    )
+    redeem_some(county.big, redemptions=100 if quick else 500)
+    rows = []
+    for village in (Village.objects.get(code="bench-1"), county.big):
+        clerk = clerk_of(village)
+        client = Client()
+        client.force_login(clerk)
+        url = f"/reports/?village={village.pk}"
+        for _ in range(3):
+            fetch(client, url)
+        samples = [sample(lambda client=client, url=url: fetch(client, url)) for _ in range(10 if quick else 50)]
+        households = village.households.count()
+        entries = Entry.objects.filter(household__village=village, occurred_on__gte=date.today() - timedelta(days=365))
+        rows.append(row("b", f"/reports/ for {households:,} households, {entries.count():,} entries in the year",
+                        samples, goal_ms=GOALS_MS["village"]))  # fmt: skip
+    rows[-1]["queries_ok"] = len({r["queries"] for r in rows}) == 1
+    return rows
+
+
+def redeem_some(village, *, redemptions: int) -> None:
+    """Goods redeemed through the shop's own service, so the report's shop figures have rows to sum."""
+    from exchange.models import Product, Shop
+    from exchange.services import product_restock, redemption_create
+
+    clerk = clerk_of(village)
+    keeper = User.objects.create_user(f"keeper-{village.code}", password=None)
+    shop = Shop.objects.create(village=village, name="兑换超市")
+    shop.shopkeepers.add(keeper)
+    goods = [Product.objects.create(shop=shop, name=name, unit="件", price=price, low_stock=50)
+             for name, price in (("洗衣皂", 10), ("食用油", 30), ("大米", 20), ("毛巾", 5))]  # fmt: skip
+    for product in goods:
+        product_restock(product=product, quantity=redemptions, by=clerk)
+    households = list(village.households.filter(active=True, balance__gte=40).order_by("id")[:redemptions])
+    for n, household in enumerate(households):
+        product = goods[n % len(goods)]
+        redemption_create(shop=shop, household=household, quantities=[(product.pk, 1)], by=keeper,
+                          idempotency_key=f"bench-{n}")  # fmt: skip
+
+
+# --- c) the town report at county scale ----------------------------------------------------------------
+
+
+def bench_town(*, quick: bool, reuse: bool) -> list[dict]:
+    if not reuse:
+        user = User.objects.create_superuser("bench", password=None)
+        started = time.perf_counter()
+        generate_county(user, **(QUICK if quick else FULL))
+        NOTES.append(f"c) generated the county in {time.perf_counter() - started:.0f} s; {check()}.")
+    town = Town.objects.annotate(n=Count("villages")).order_by("-n", "pk").first()
+    officer = User.objects.filter(username="bench-officer").first()
+    if officer is None:
+        officer = User.objects.create_user("bench-officer", password=None, is_staff=True)
+        officer.groups.add(Group.objects.get(name="officer"))
+        town.officers.add(officer)
+    households = Household.objects.filter(village__town=town).count()
+    entries = Entry.objects.filter(household__village__town=town).count()
+    NOTES.append(
+        f"c) the county: {Household.objects.count():,} households, {Entry.objects.count():,} entries; "
+        f"the town {town.name}: {town.villages.count()} villages, {households:,} households, {entries:,} entries."
+    )
+    client = Client()
+    client.force_login(officer)
+    today = date.today()
+    urls = {
+        "the past year": "/reports/",
+        "the past two years": f"/reports/?start={today - timedelta(days=730)}&end={today}",
+    }
+    county = Client()
+    county.force_login(User.objects.get(username="bench"))
+    rows = []
+    for who, reader in ((f"officer, {households:,} households", client), ("superuser, the whole county", county)):
+        for label, url in urls.items():
+            fetch(reader, url)
+            samples = [sample(lambda reader=reader, url=url: fetch(reader, url)) for _ in range(3 if quick else 10)]
+            rows.append(row("c", f"{who}, {label}", samples, goal_ms=GOALS_MS["town"]))
+    return rows
+
+
+# --- measuring -----------------------------------------------------------------------------------------
+
+
+def fetch(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return response
+
+
+def sample(fn) -> tuple[int, float, float]:
+    with CaptureQueriesContext(connection) as queries:
+        started, cpu = time.perf_counter(), time.process_time()
+        fn()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return len(queries), seconds, cpu
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
+
+
+def row(section: str, case: str, samples, *, goal_ms: float | None = None) -> dict:
+    counts = sorted({queries for queries, *_ in samples})
+    walls = [seconds for _queries, seconds, _cpu in samples]
+    p95 = percentile(walls, 0.95)
+    return {
+        "section": section,
+        "case": case,
+        "queries": "–".join(str(c) for c in (counts[0], counts[-1])) if len(counts) > 1 else str(counts[0]),
+        "p50": statistics.median(walls),
+        "p95": p95,
+        "cpu50": statistics.median(cpu for *_rest, cpu in samples),
+        "queries_ok": None,
+        "time_ok": None if goal_ms is None else p95 * 1000 <= goal_ms,
+    }
+
+
+TITLES = {
+    "a": f"a) roster import through the admin's resource: goal ≤ {GOALS_MS['import'] / 1000:.0f} s for 10,000",
+    "b": f"b) a village's report page, a year of history: goal queries fixed, p95 ≤ {GOALS_MS['village']} ms",
+    "c": f"c) the town report over the county: goal p95 ≤ {GOALS_MS['town']:,} ms",
+}
+
+
+def print_report(rows: list[dict], *, quick: bool) -> None:
+    import platform
+
+    size = "quick" if quick else "full"
+    machine = f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    print(f"Xiangfeng clerk's tools bench ({size}) — {date.today()} — Python {platform.python_version()}, "
+          f"{machine}, PostgreSQL {connection.pg_version // 10000}")  # fmt: skip
+    for section, title in TITLES.items():
+        chosen = [r for r in rows if r["section"] == section]
+        if not chosen:
+            continue
+        print(f"\n{title}")
+        print(f"  {'case':<58} {'queries':>7} {'p50':>10} {'p95':>10} {'CPU p50':>10}  goals: queries, time")
+        for r in chosen:
+            verdict = ", ".join(VERDICT[r[key]] for key in ("queries_ok", "time_ok") if r[key] is not None)
+            times = f"{ms(r['p50']):>10} {ms(r['p95']):>10} {ms(r['cpu50']):>10}"
+            print(f"  {r['case']:<58} {r['queries']:>7} {times}  {verdict}")
+    for note in NOTES:
+        print(f"\nNote: {note}")
+
+
+VERDICT = {True: "met", False: "MISSED"}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+if __name__ == "__main__":
+    main()
