@@ -22,12 +22,17 @@ class ReportForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def __init__(self, data, *, villages, whole_town: bool):
+        self.default_period = Period.last_twelve_months(timezone.localdate())
+        # Unchosen dates are the default period's, written into the fields so the page shows them.
+        data = data.copy()
+        for name, day in (("start", self.default_period.start), ("end", self.default_period.end)):
+            if not data.get(name):
+                data[name] = day.isoformat()
         super().__init__(data)
         choices = [(str(village.pk), village.name) for village in villages]
         if whole_town:
             choices.insert(0, (WHOLE, _("All my villages")))
         self.fields["village"].choices = choices
-        self.default_period = Period.last_twelve_months(timezone.localdate())
 
     def clean(self):
         data = super().clean()

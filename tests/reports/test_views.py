@@ -11,6 +11,7 @@ from django.urls import reverse
 from credits.models import Entry
 from credits.services import entry_record
 from exchange.models import RedemptionLine
+from reports.selectors import Period
 from tests.factories import UserFactory, open_household
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,19 @@ def test_it_limits_the_figures_to_the_chosen_period(client, alice, village_a, hi
     week = today - timedelta(days=7)
     assert report.totals.awarded == points(village_a, kind__in=["award", "reversal"], occurred_on__gte=week) == 20
     assert report.totals.deducted == points(village_a, kind="deduction", occurred_on__gte=week) == -5
+
+
+def test_it_shows_the_last_twelve_months_in_the_period_fields_when_none_is_chosen(client, alice, history, today):
+    client.force_login(alice)
+
+    response = client.get(URL)
+
+    period = response.context["report"].period
+    assert period == Period.last_twelve_months(today)
+    assert (period.start.day, period.end) == (1, today)
+    page = response.content.decode()
+    assert f'name="start" value="{period.start.isoformat()}"' in page
+    assert f'name="end" value="{today.isoformat()}"' in page
 
 
 def test_it_gives_the_officer_the_whole_town_and_the_comparison(client, olivia, village_a, village_b, history):
