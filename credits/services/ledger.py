@@ -1,4 +1,4 @@
-"""The only writers of the ledger.
+"""The ledger's entries: awards, deductions, adjustments, reversals, spending and refunds.
 
 Every function here writes its entries and the household's cached score and balance in one
 transaction. The household rows are locked first, always in id order (see `_lock_households`),
@@ -6,147 +6,31 @@ and only then checked, so a check (closed? cap reached? enough to spend?) cannot
 by a concurrent writer before the entry lands.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credits.errors import (
     AlreadyReversed,
-    BadRule,
     BatchRefused,
     FutureDate,
     InsufficientBalance,
     NotReversible,
     ReasonRequired,
     RuleCapReached,
-    RuleNameTaken,
     RuleRetired,
     ZeroPoints,
 )
-from credits.models import Domain, Entry, Rule, YearScore
-from households.errors import DomainError, HouseholdClosed, HouseholdNumberTaken, NotYours
-from households.models import Household, Village
+from credits.models import Entry, Rule, YearScore
+from households.errors import DomainError, HouseholdClosed, NotYours
+from households.models import Household
 from households.selectors import villages_for
-from households.services import ensure_may_change, initials_of
 
 Kind = Entry.Kind
-
-
-def household_open(
-    *,
-    village: Village,
-    number: str,
-    head_name: str,
-    by,
-    group: str = "",
-    address: str = "",
-    phone: str = "",
-    opening_points: int | None = None,
-    opened_on: date | None = None,
-) -> Household:
-    """Open a household and write its opening entry (the base score unless told otherwise)."""
-    ensure_may_change(user=by, village_id=village.pk)
-    points = settings.XIANGFENG_BASE_SCORE if opening_points is None else opening_points
-    number = number.strip()
-    try:
-        with transaction.atomic():
-            household = Household.objects.create(
-                village=village,
-                number=number,
-                head_name=head_name.strip(),
-                head_initials=initials_of(head_name.strip()),
-                group=group.strip(),
-                address=address.strip(),
-                phone=phone.strip(),
-            )
-            _post(
-                household=household,
-                kind=Kind.OPENING,
-                points=points,
-                occurred_on=opened_on or timezone.localdate(),
-                by=by,
-            )
-    except IntegrityError:
-        if Household.objects.filter(village=village, number=number).exists():
-            raise HouseholdNumberTaken(number=number) from None
-        raise
-    return household
-
-
-@dataclass(frozen=True)
-class NewHousehold:
-    """One household of a roster to open: its own fields, and its opening points (the base if None)."""
-
-    village: Village
-    number: str
-    head_name: str
-    group: str = ""
-    address: str = ""
-    phone: str = ""
-    opening_points: int | None = None
-
-
-def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: date | None = None) -> list[Household]:
-    """Open many households at once, each with its opening entry, all or nothing (a roster import).
-
-    The same as `household_open` for each, in a fixed number of queries whatever their number:
-    refuses the whole batch if any village is not in `by`'s care or any number is already used.
-    """
-    village_ids = {new.village.pk for new in households}
-    if villages_for(by, write=True).filter(pk__in=village_ids).count() != len(village_ids):
-        raise NotYours()
-    opened_on = opened_on or timezone.localdate()
-    base = settings.XIANGFENG_BASE_SCORE
-    rows = []
-    for new in households:
-        points = base if new.opening_points is None else new.opening_points
-        name = new.head_name.strip()
-        rows.append(
-            Household(
-                village=new.village,
-                number=new.number.strip(),
-                head_name=name,
-                head_initials=initials_of(name),
-                group=new.group.strip(),
-                address=new.address.strip(),
-                phone=new.phone.strip(),
-                score=points,
-                balance=points,
-            )
-        )
-    try:
-        with transaction.atomic():
-            created = Household.objects.bulk_create(rows, batch_size=500)
-            Entry.objects.bulk_create(
-                [
-                    Entry(
-                        household=household,
-                        kind=Kind.OPENING,
-                        points=household.score,
-                        in_score=True,
-                        occurred_on=opened_on,
-                        recorded_by=by,
-                        score_after=household.score,
-                        balance_after=household.balance,
-                    )
-                    for household in created
-                ],
-                batch_size=500,
-            )
-    except IntegrityError:
-        taken = Household.objects.filter(
-            village_id__in=village_ids, number__in=[row.number for row in rows]
-        ).values_list("number", flat=True)
-        if taken:
-            raise HouseholdNumberTaken(number=", ".join(sorted(taken)[:5])) from None
-        raise
-    return created
 
 
 def entry_record(*, household: Household, rule: Rule, occurred_on: date, by, note: str = "") -> Entry:
@@ -297,60 +181,6 @@ def _reverse_locked(*, entry: Entry, household: Household, reason: str, by) -> E
 
 
 # A rule's points and yearly limit, as the catalogue can sensibly hold them.
-MAX_RULE_POINTS = 1000
-MAX_RULE_CAP = 366
-RULE_FIELDS = ("domain", "name", "points", "cap_per_year", "description", "active", "position")
-
-
-def rule_create(
-    *,
-    domain: Domain,
-    name: str,
-    points: int,
-    by,
-    cap_per_year: int | None = None,
-    description: str = "",
-    active: bool = True,
-    position: int = 0,
-) -> Rule:
-    """Add a rule to the catalogue. Rules are shared by every village; clerks keep them."""
-    rule = Rule(domain=domain, position=position)
-    return _rule_save(
-        rule, name=name, points=points, cap_per_year=cap_per_year, description=description, active=active, by=by
-    )
-
-
-def rule_update(*, rule: Rule, by, **changes) -> Rule:
-    """Edit a rule; entries already recorded keep the name and points they were recorded with."""
-    unknown = set(changes) - set(RULE_FIELDS)
-    if unknown:
-        raise TypeError(f"rule_update() got unexpected fields {sorted(unknown)}")
-    for field in ("domain", "position"):
-        if field in changes:
-            setattr(rule, field, changes.pop(field))
-    fields = {field: getattr(rule, field) for field in ("name", "points", "cap_per_year", "description", "active")}
-    return _rule_save(rule, by=by, **{**fields, **changes})
-
-
-def _rule_save(rule: Rule, *, name, points, cap_per_year, description, active, by) -> Rule:
-    if not by.has_perm("credits.change_rule" if rule.pk else "credits.add_rule"):
-        raise NotYours()
-    if points == 0:
-        raise ZeroPoints()
-    if not -MAX_RULE_POINTS <= points <= MAX_RULE_POINTS or not (
-        cap_per_year is None or 1 <= cap_per_year <= MAX_RULE_CAP
-    ):
-        raise BadRule()
-    rule.name, rule.points, rule.cap_per_year = name.strip(), points, cap_per_year
-    rule.description, rule.active = description.strip(), active
-    try:
-        with transaction.atomic():
-            rule.save()
-    except IntegrityError:
-        if Rule.objects.filter(domain=rule.domain, name=rule.name).exclude(pk=rule.pk).exists():
-            raise RuleNameTaken(name=rule.name) from None
-        raise
-    return rule
 
 
 def _lock_households(ids: list[int], *, by, scope_checked: bool = False) -> list[Household]:

@@ -1,0 +1,34 @@
+"""The only writers of the ledger and its rule catalogue.
+
+`ledger` records entries (awards, deductions, adjustments, reversals, spending, refunds), `openings`
+opens households with their opening entries, `catalogue` keeps the rules. Callers import from
+here: `from credits.services import entry_record`.
+"""
+
+from credits.services.catalogue import MAX_RULE_CAP, MAX_RULE_POINTS, RULE_FIELDS, rule_create, rule_update
+from credits.services.ledger import (
+    entry_adjust,
+    entry_record,
+    entry_record_batch,
+    entry_refund,
+    entry_reverse,
+    entry_spend,
+)
+from credits.services.openings import NewHousehold, household_open, household_open_batch
+
+__all__ = [
+    "MAX_RULE_CAP",
+    "MAX_RULE_POINTS",
+    "RULE_FIELDS",
+    "NewHousehold",
+    "entry_adjust",
+    "entry_record",
+    "entry_record_batch",
+    "entry_refund",
+    "entry_reverse",
+    "entry_spend",
+    "household_open",
+    "household_open_batch",
+    "rule_create",
+    "rule_update",
+]

@@ -1,0 +1,129 @@
+"""Opening households: each with its opening entry (the base score), one at a time or a whole roster."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from credits.models import Entry
+from credits.services.ledger import _post
+from households.errors import HouseholdNumberTaken, NotYours
+from households.models import Household, Village
+from households.selectors import villages_for
+from households.services import ensure_may_change, initials_of
+
+Kind = Entry.Kind
+
+
+def household_open(
+    *,
+    village: Village,
+    number: str,
+    head_name: str,
+    by,
+    group: str = "",
+    address: str = "",
+    phone: str = "",
+    opening_points: int | None = None,
+    opened_on: date | None = None,
+) -> Household:
+    """Open a household and write its opening entry (the base score unless told otherwise)."""
+    ensure_may_change(user=by, village_id=village.pk)
+    points = settings.XIANGFENG_BASE_SCORE if opening_points is None else opening_points
+    number = number.strip()
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(
+                village=village,
+                number=number,
+                head_name=head_name.strip(),
+                head_initials=initials_of(head_name.strip()),
+                group=group.strip(),
+                address=address.strip(),
+                phone=phone.strip(),
+            )
+            _post(
+                household=household,
+                kind=Kind.OPENING,
+                points=points,
+                occurred_on=opened_on or timezone.localdate(),
+                by=by,
+            )
+    except IntegrityError:
+        if Household.objects.filter(village=village, number=number).exists():
+            raise HouseholdNumberTaken(number=number) from None
+        raise
+    return household
+
+
+@dataclass(frozen=True)
+class NewHousehold:
+    """One household of a roster to open: its own fields, and its opening points (the base if None)."""
+
+    village: Village
+    number: str
+    head_name: str
+    group: str = ""
+    address: str = ""
+    phone: str = ""
+    opening_points: int | None = None
+
+
+def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: date | None = None) -> list[Household]:
+    """Open many households at once, each with its opening entry, all or nothing (a roster import).
+
+    The same as `household_open` for each, in a fixed number of queries whatever their number:
+    refuses the whole batch if any village is not in `by`'s care or any number is already used.
+    """
+    village_ids = {new.village.pk for new in households}
+    if villages_for(by, write=True).filter(pk__in=village_ids).count() != len(village_ids):
+        raise NotYours()
+    opened_on = opened_on or timezone.localdate()
+    base = settings.XIANGFENG_BASE_SCORE
+    rows = []
+    for new in households:
+        points = base if new.opening_points is None else new.opening_points
+        name = new.head_name.strip()
+        rows.append(
+            Household(
+                village=new.village,
+                number=new.number.strip(),
+                head_name=name,
+                head_initials=initials_of(name),
+                group=new.group.strip(),
+                address=new.address.strip(),
+                phone=new.phone.strip(),
+                score=points,
+                balance=points,
+            )
+        )
+    try:
+        with transaction.atomic():
+            created = Household.objects.bulk_create(rows, batch_size=500)
+            Entry.objects.bulk_create(
+                [
+                    Entry(
+                        household=household,
+                        kind=Kind.OPENING,
+                        points=household.score,
+                        in_score=True,
+                        occurred_on=opened_on,
+                        recorded_by=by,
+                        score_after=household.score,
+                        balance_after=household.balance,
+                    )
+                    for household in created
+                ],
+                batch_size=500,
+            )
+    except IntegrityError:
+        taken = Household.objects.filter(
+            village_id__in=village_ids, number__in=[row.number for row in rows]
+        ).values_list("number", flat=True)
+        if taken:
+            raise HouseholdNumberTaken(number=", ".join(sorted(taken)[:5])) from None
+        raise
+    return created
