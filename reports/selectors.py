@@ -173,9 +173,13 @@ def _ledger(ids, period: Period, by_village: dict[int, VillageFigures]):
     period_entries = Entry.objects.filter(
         occurred_on__gte=period.start, occurred_on__lte=period.end, in_score=True, rule__isnull=False
     )
+    ours = period_entries
+    if len(ids) < Village.objects.count():
+        ours = period_entries.filter(household_id__in=Household.objects.filter(village_id__in=ids).values("pk"))
+    # else every village of the database (a superuser's report): no household is left out, and
+    # joining each entry to its household only to keep it would cost as much as the sums.
     rows = (
-        period_entries.filter(household_id__in=Household.objects.filter(village_id__in=ids).values("pk"))
-        .values("rule_id", month=TruncMonth("occurred_on"))
+        ours.values("rule_id", month=TruncMonth("occurred_on"))
         .annotate(
             awarded=Sum("points", filter=AWARD_SIDE, default=0),
             deducted=Sum("points", filter=DEDUCTION_SIDE, default=0),

@@ -234,4 +234,9 @@ def test_it_serves_a_superuser_every_village(client, village_a, village_b, histo
     root = UserFactory(username="root", is_superuser=True)
     client.force_login(root)
 
-    assert {v.code for v in report_of(client).villages} == {"nongfeng", "yongfeng"}
+    report = report_of(client)
+
+    assert {v.code for v in report.villages} == {"nongfeng", "yongfeng"}
+    kinds = ["award", "deduction", "reversal"]
+    each = [points(village, kind__in=kinds) for village in (village_a, village_b)]
+    assert report.totals.net == sum(each) and all(each)
