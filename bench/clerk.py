@@ -17,7 +17,6 @@ a) and b) each run in a database of their own, dropped afterwards; c) builds the
 import argparse
 import io
 import os
-import statistics
 import sys
 import time
 import warnings
@@ -44,6 +43,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from bench.county import check, generate_county  # noqa: E402
+from bench.pages import bench_database, fetch, print_rows, row, sample  # noqa: E402
 from credits.models import Entry  # noqa: E402
 from households.models import Household, Town, Village  # noqa: E402
 
@@ -79,31 +79,6 @@ def main() -> None:
             with bench_database("_bench_clerk", keep=args.keep or args.reuse, reuse=args.reuse):
                 rows += bench_town(quick=args.quick, reuse=args.reuse)
     print_report(rows, quick=args.quick)
-
-
-class bench_database:
-    """Create and migrate a throwaway database through Django's test-database machinery, then drop it."""
-
-    def __init__(self, suffix: str, *, keep: bool, reuse: bool = False):
-        self.keep, self.reuse = keep, reuse
-        self.base = settings.DATABASES["default"]["NAME"]
-        self.name = f"{self.base}{suffix}"
-
-    def __enter__(self):
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = self.name
-        if self.reuse:
-            connection.close()
-            settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = self.name
-            return
-        self.old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-    def __exit__(self, *exc):
-        if self.keep:
-            print(f"Kept the benchmark database {self.name}.")
-        elif not self.reuse:
-            connection.creation.destroy_test_db(self.old_name, verbosity=0)
-        connection.close()
-        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = self.base
 
 
 def clerk_of(village) -> User:
@@ -243,42 +218,6 @@ def bench_town(*, quick: bool, reuse: bool) -> list[dict]:
 # --- measuring -----------------------------------------------------------------------------------------
 
 
-def fetch(client, url: str):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    return response
-
-
-def sample(fn) -> tuple[int, float, float]:
-    with CaptureQueriesContext(connection) as queries:
-        started, cpu = time.perf_counter(), time.process_time()
-        fn()
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return len(queries), seconds, cpu
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
-
-
-def row(section: str, case: str, samples, *, goal_ms: float | None = None) -> dict:
-    counts = sorted({queries for queries, *_ in samples})
-    walls = [seconds for _queries, seconds, _cpu in samples]
-    p95 = percentile(walls, 0.95)
-    return {
-        "section": section,
-        "case": case,
-        "queries": "–".join(str(c) for c in (counts[0], counts[-1])) if len(counts) > 1 else str(counts[0]),
-        "p50": statistics.median(walls),
-        "p95": p95,
-        "cpu50": statistics.median(cpu for *_rest, cpu in samples),
-        "queries_ok": None,
-        "time_ok": None if goal_ms is None else p95 * 1000 <= goal_ms,
-    }
-
-
 TITLES = {
     "a": f"a) roster import through the admin's resource: goal ≤ {GOALS_MS['import'] / 1000:.0f} s for 10,000",
     "b": f"b) a village's report page, a year of history: goal queries fixed, p95 ≤ {GOALS_MS['village']} ms",
@@ -298,20 +237,9 @@ def print_report(rows: list[dict], *, quick: bool) -> None:
         if not chosen:
             continue
         print(f"\n{title}")
-        print(f"  {'case':<58} {'queries':>7} {'p50':>10} {'p95':>10} {'CPU p50':>10}  goals: queries, time")
-        for r in chosen:
-            verdict = ", ".join(VERDICT[r[key]] for key in ("queries_ok", "time_ok") if r[key] is not None)
-            times = f"{ms(r['p50']):>10} {ms(r['p95']):>10} {ms(r['cpu50']):>10}"
-            print(f"  {r['case']:<58} {r['queries']:>7} {times}  {verdict}")
+        print_rows(chosen, width=58)
     for note in NOTES:
         print(f"\nNote: {note}")
-
-
-VERDICT = {True: "met", False: "MISSED"}
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
 
 
 if __name__ == "__main__":

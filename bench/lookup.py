@@ -49,6 +49,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.county import County, check, generate_county  # noqa: E402
+from bench.pages import bench_database, fetch, print_rows, row, sample  # noqa: E402
 from credits.models import Entry, YearScore  # noqa: E402
 from credits.selectors import standing, statement, year_points_by_domain  # noqa: E402
 from households.models import Household, Village  # noqa: E402
@@ -73,7 +74,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("bench/lookup.py needs PostgreSQL: set DATABASE_URL=postgres://…")
 
-    with bench_database(keep=args.keep or args.reuse, reuse=args.reuse):
+    with bench_database("_bench_lookup", keep=args.keep or args.reuse, reuse=args.reuse):
         if args.reuse:
             county = kept_county(long=(QUICK if args.quick else FULL)["long"])
         else:
@@ -96,29 +97,6 @@ def main() -> None:
             rows = bench_lookup(county, requests=args.lookups) + bench_board(county, requests=args.boards)
         rows.append(round_trips())
         print_report(rows, quick=args.quick, plans=args.plans)
-
-
-class bench_database:
-    """Create and migrate a throwaway database through Django's test-database machinery, then drop it."""
-
-    def __init__(self, *, keep: bool, reuse: bool = False):
-        self.keep, self.reuse = keep, reuse
-        db = settings.DATABASES["default"]
-        self.name = db["NAME"] if db["NAME"].endswith("_bench_lookup") else f"{db['NAME']}_bench_lookup"
-        db.setdefault("TEST", {})["NAME"] = self.name
-
-    def __enter__(self):
-        if self.reuse:
-            connection.close()
-            settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = self.name
-            return
-        self.old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-    def __exit__(self, *exc):
-        if self.keep:
-            print(f"Kept the benchmark database {self.name}.")
-        else:
-            connection.creation.destroy_test_db(self.old_name, verbosity=0)
 
 
 def kept_county(*, long: int) -> County:
@@ -210,26 +188,6 @@ def bench_board(county, *, requests: int) -> list[dict]:
 # --- measuring -----------------------------------------------------------------------------------------
 
 
-def fetch(client, url: str):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    return response
-
-
-def sample(fn) -> tuple[int, float, float]:
-    """(queries, wall seconds, this process's CPU seconds) of one call.
-
-    The queries are counted at once: the capture reads the connection's log lazily. The CPU time is
-    Django's own work (ORM, templates); the rest of the wall time is the database and waiting for it.
-    """
-    with CaptureQueriesContext(connection) as queries:
-        started, cpu = time.perf_counter(), time.process_time()
-        fn()
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return len(queries), seconds, cpu
-
-
 def explain(calls) -> list[dict]:
     """Each kind of query the calls made, by EXPLAIN ANALYZE: how often, its median and its worst
     planning + execution time, and the worst one's SQL and plan; slowest first."""
@@ -263,27 +221,6 @@ def round_trips() -> dict:
     return row("c", "SELECT 1, 200 times", samples)
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
-
-
-def row(section: str, case: str, samples, *, goal_ms: float | None = None, queries_ok: bool | None = None) -> dict:
-    counts = sorted({queries for queries, *_ in samples})
-    walls = [seconds for _queries, seconds, _cpu in samples]
-    p95 = percentile(walls, 0.95)
-    return {
-        "section": section,
-        "case": case,
-        "queries": "–".join(str(c) for c in (counts[0], counts[-1])) if len(counts) > 1 else str(counts[0]),
-        "p50": statistics.median(walls),
-        "p95": p95,
-        "cpu50": statistics.median(cpu for *_rest, cpu in samples),
-        "queries_ok": queries_ok,
-        "time_ok": None if goal_ms is None else p95 * 1000 <= goal_ms,
-    }
-
-
 # --- the report ---------------------------------------------------------------------------------------
 
 
@@ -303,11 +240,7 @@ def print_report(rows: list[dict], *, quick: bool, plans: int) -> None:
           f"{machine}, PostgreSQL {connection.pg_version // 10000}")  # fmt: skip
     for section, title in TITLES.items():
         print(f"\n{title}")
-        print(f"  {'case':<62} {'queries':>7} {'p50':>9} {'p95':>9} {'CPU p50':>9}  goals: queries, time")
-        for r in (r for r in rows if r["section"] == section):
-            verdict = ", ".join(VERDICT[r[key]] for key in ("queries_ok", "time_ok") if r[key] is not None)
-            times = f"{ms(r['p50']):>9} {ms(r['p95']):>9} {ms(r['cpu50']):>9}"
-            print(f"  {r['case']:<62} {r['queries']:>7} {times}  {verdict}")
+        print_rows([r for r in rows if r["section"] == section], width=62)
         for r in (r for r in rows if r["section"] == section and r.get("explain")):
             print("  its queries by EXPLAIN ANALYZE, planning + execution: how often, median, worst")
             for kind in r["explain"]:
@@ -318,13 +251,6 @@ def print_report(rows: list[dict], *, quick: bool, plans: int) -> None:
                 print(f"\n  {kind['sql']}\n    " + kind["plan"].replace("\n", "\n    "))
     for note in NOTES:
         print(f"\nNote: {note}")
-
-
-VERDICT = {True: "met", False: "MISSED"}
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
 
 
 if __name__ == "__main__":
