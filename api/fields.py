@@ -3,8 +3,8 @@
 import django_filters
 from django import forms
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from rest_framework import serializers
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers
 
 # Primary keys are 64-bit: anything larger is not an id of ours, and must not reach the database.
 MAX_ID = 2**63 - 1
@@ -27,7 +27,15 @@ class IdFilter(IntegerFilter):
 
 
 def get_in_scope(queryset, pk):
-    """The row, if the user's scope holds it; otherwise 404, so other villages' ids reveal nothing."""
+    """The row, if the user's scope holds it; otherwise 404, so other villages' ids reveal nothing.
+
+    The 404 names what was looked for (a rule, a household…), which matters when the id came in a
+    request's body rather than its path; it says the same whether the row is missing or not yours.
+    """
     if not isinstance(pk, int) or not 1 <= pk <= MAX_ID:
         raise Http404
-    return get_object_or_404(queryset, pk=pk)
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        what = queryset.model._meta.verbose_name
+        raise exceptions.NotFound(_("No %(what)s with id %(id)s, or not one you may see.") % {"what": what, "id": pk})
+    return found

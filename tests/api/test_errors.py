@@ -22,6 +22,22 @@ def test_it_answers_validation_errors_with_each_fields_messages(api, alice, a1):
     assert set(body["details"]) == {"household", "points", "reason"}
 
 
+def test_it_names_what_it_did_not_find_alike_for_missing_and_not_yours(api, alice, a1, b1, award):
+    body = {"household": a1.pk, "rule": 999_999, "occurred_on": today().isoformat()}
+    unknown_rule = api(alice).post("/api/entries/", body, format="json")
+    not_yours = api(alice).post("/api/entries/", {**body, "household": b1.pk, "rule": award.pk}, format="json")
+    missing = api(alice).post("/api/entries/", {**body, "household": 999_999, "rule": award.pk}, format="json")
+
+    assert (unknown_rule.status_code, unknown_rule.json()) == (
+        404,
+        {"code": "not_found", "message": "No rule with id 999999, or not one you may see."},
+    )
+    assert not_yours.status_code == missing.status_code == 404
+    assert not_yours.json()["message"].replace(str(b1.pk), "N") == missing.json()["message"].replace("999999", "N")
+    chinese = api(alice, language="zh-hans").post("/api/entries/", body, format="json").json()
+    assert chinese["message"] == "没有编号为 999999 的积分项目，或不在您可查看的范围内。"
+
+
 def test_it_speaks_the_requests_language(api, alice, a1):
     body = {"household": a1.pk, "points": 0, "reason": "测试"}
     chinese = api(alice, language="zh-hans").post("/api/adjustments/", body, format="json").json()
