@@ -35,6 +35,9 @@ COLUMNS = {
     "opening": ("初始积分", "opening score", "opening", "基础分"),
 }
 HEADINGS = [names[0] for names in COLUMNS.values()]
+REQUIRED = {"number", "head_name"}
+# How far down a sheet its headings are looked for, below a title.
+HEADING_SEARCH_ROWS = 5
 
 # A mainland mobile (13812341234) or a landline with its area code (0573-86012345).
 PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
@@ -48,6 +51,20 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _renamed(headings) -> tuple[list[str], set[str]]:
+    """The headings as the template names them, where known, and the columns' keys found."""
+    aliases = {name.lower().replace(" ", ""): key for key, names in COLUMNS.items() for name in names}
+    headers, keys = [], set()
+    for heading in headings:
+        key = aliases.get(cell_text(heading).lower().replace(" ", ""))
+        if key and key not in keys:
+            keys.add(key)
+            headers.append(COLUMNS[key][0])
+        else:
+            headers.append(cell_text(heading))
+    return headers, keys
 
 
 def normal_phone(text: str) -> str:
@@ -107,7 +124,9 @@ class HouseholdImportResource(resources.ModelResource):
         missing = [COLUMNS[key][0] for key in ("number", "head_name") if key not in keys]
         if missing:
             self._refuse_sheet(dataset, _("The sheet has no column %(columns)s.") % {"columns": "、".join(missing)})
+        # The sheet's own rows, without its title and headings; `index` below is import-export's row number.
         rows = [self._row_values(dict(zip(dataset.headers, values, strict=True))) for values in dataset]
+        rows = rows[self.preamble :]
         codes = {row["village"] for row in rows if row["village"]}
         self.villages = {village.code: village for village in Village.objects.filter(code__in=codes)}
         writable_ids = {village.pk for village in writable}
@@ -118,7 +137,7 @@ class HouseholdImportResource(resources.ModelResource):
         self.existing = {(household.village_id, household.number): household for household in known}
         seen = Counter((row["village"], row["number"]) for row in rows if row["number"])
         first_line: dict[tuple[str, str], int] = {}
-        for index, row in enumerate(rows, start=1):
+        for index, row in enumerate(rows, start=self.preamble + 1):
             errors = self._row_faults(row, writable_ids)
             key = (row["village"], row["number"])
             if row["number"] and seen[key] > 1:
@@ -131,16 +150,20 @@ class HouseholdImportResource(resources.ModelResource):
                 self.row_errors[index] = errors
 
     def _rename_headings(self, dataset) -> set[str]:
-        """Headings in Chinese or English, any case and spacing, become the template's; returns the keys found."""
-        aliases = {name.lower().replace(" ", ""): key for key, names in COLUMNS.items() for name in names}
-        headers, keys = [], set()
-        for heading in dataset.headers or []:
-            key = aliases.get(cell_text(heading).lower().replace(" ", ""))
-            if key and key not in keys:
-                keys.add(key)
-                headers.append(COLUMNS[key][0])
-            else:
-                headers.append(cell_text(heading))
+        """Headings in Chinese or English, any case and spacing, become the template's; returns the keys found.
+
+        A village's own sheet often has a title (农丰村农户花名册) or a blank row above its headings:
+        the first of the top rows that names both 户号 and 户主 is taken for the headings, and the
+        rows above it and itself are passed over (`self.preamble` counts them).
+        """
+        self.preamble = 0
+        headers, keys = _renamed(dataset.headers or [])
+        if not REQUIRED <= keys:
+            for index, values in enumerate(dataset[:HEADING_SEARCH_ROWS], start=1):
+                found_headers, found_keys = _renamed(values)
+                if REQUIRED <= found_keys:
+                    headers, keys, self.preamble = found_headers, found_keys, index
+                    break
         dataset.headers = headers
         return keys
 
@@ -192,10 +215,18 @@ class HouseholdImportResource(resources.ModelResource):
         village = self.villages.get(values["village"])
         return village and self.existing.get((village.pk, values["number"]))
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if getattr(instance, "is_sheet_heading", False):
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def init_instance(self, row=None):
         return Household()
 
     def import_instance(self, instance, row, **kwargs):
+        if kwargs.get("row_number", 0) <= self.preamble:
+            instance.is_sheet_heading = True  # the sheet's title or headings: passed over by `skip_row`
+            return
         errors = self.row_errors.get(kwargs.get("row_number"))
         if errors:
             raise ValidationError(errors)

@@ -87,6 +87,33 @@ def test_it_imports_a_sheet_with_chinese_headings_and_opens_each_household_with_
     reconcile()
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_it_passes_over_a_title_and_a_blank_row_above_the_headings(client, alice, village_a, kind):
+    client.force_login(alice)
+    sheet = [["农丰村农户花名册（2026年）", None, None, None, None], [None] * 5, *ROSTER]
+
+    response = import_sheet(client, sheet, kind)
+
+    assert response.status_code == 302
+    assert sorted(Household.objects.filter(village=village_a).values_list("number", flat=True)) == [
+        "0101",
+        "0102",
+        "0103",
+    ]
+    assert Entry.objects.filter(kind="opening", household__village=village_a).count() == 3
+
+
+def test_it_names_the_sheets_own_line_below_a_title(client, alice, village_a):
+    client.force_login(alice)
+    sheet = [["农丰村农户花名册", None, None, None, None], *ROSTER, ["0104", "", "第三组", "", ""]]
+
+    response = preview(client, sheet)
+
+    # The title is line 1, the headings line 2, the bad row line 6.
+    assert list(invalid_lines(response)) == [6]
+    assert not Household.objects.exists()
+
+
 def test_it_shows_a_preview_and_saves_nothing_before_the_clerk_confirms(client, alice, village_a):
     client.force_login(alice)
 
