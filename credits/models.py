@@ -16,6 +16,7 @@ at most once. `households.Household.score` and `.balance` cache the latest `*_af
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Village
@@ -95,7 +96,8 @@ class Entry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Now, unless a service is told the time it happened (`at`), as seeding a demo shop's past is.
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     score_after = models.IntegerField(_("score after"))
     balance_after = models.IntegerField(_("balance after"))
     reverses = models.OneToOneField(

@@ -15,6 +15,7 @@ enforced by database triggers (`exchange/sql/`).
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credits.models import Entry
@@ -75,7 +76,7 @@ class Redemption(models.Model):
     shopkeeper = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("shopkeeper")
     )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     total = models.PositiveIntegerField(_("total points"))
     entry = models.OneToOneField(
         Entry, on_delete=models.PROTECT, related_name="redemption", verbose_name=_("ledger entry")
@@ -134,7 +135,7 @@ class RedemptionVoid(models.Model):
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("voided by")
     )
-    voided_at = models.DateTimeField(_("voided at"), auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided at"), default=timezone.now, editable=False)
     entry = models.OneToOneField(
         Entry, on_delete=models.PROTECT, related_name="redemption_void", verbose_name=_("ledger reversal")
     )
@@ -170,7 +171,7 @@ class StockMovement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("stock movement")

@@ -8,9 +8,11 @@ products only, so no two of them can wait on each other in a cycle. Stock moves 
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from credits.errors import AlreadyReversed, ReasonRequired
 from credits.services import entry_refund, entry_spend
@@ -47,6 +49,7 @@ def redemption_create(
     by,
     idempotency_key: str,
     prices_seen: dict[int, int] | None = None,
+    at: datetime | None = None,
 ) -> Redemption:
     """Redeem goods for points: lowers the household's balance (never its score) and the stock.
 
@@ -55,6 +58,8 @@ def redemption_create(
     waits for it.
     `prices_seen` (product id → price) are the prices the villager was shown: if a clerk changed
     one since, the redemption is refused rather than charged at a price nobody agreed to.
+    `at` is when the sale happened, if not now: for writing down a shop's past (the demo's year of
+    sales), never for the counter.
     """
     if not may_serve(by, shop) or household.village_id != shop.village_id:
         raise NotYourShop()
@@ -64,8 +69,15 @@ def redemption_create(
             earlier = _earlier(by, idempotency_key, shop, household)
             if earlier:
                 return earlier
-            seen = prices_seen or {}
-            return _redeem(shop=shop, household=household, wanted=wanted, by=by, key=idempotency_key, prices_seen=seen)
+            return _redeem(
+                shop=shop,
+                household=household,
+                wanted=wanted,
+                by=by,
+                key=idempotency_key,
+                prices_seen=prices_seen or {},
+                at=at or timezone.now(),
+            )
     except (DomainError, IntegrityError):
         # A twin submission may have committed while this one waited on its locks and then found
         # the stock or balance gone, or its key taken: answer with the twin's redemption.
@@ -76,7 +88,14 @@ def redemption_create(
 
 
 def _redeem(
-    *, shop: Shop, household: Household, wanted: dict[int, int], by, key: str, prices_seen: dict[int, int]
+    *,
+    shop: Shop,
+    household: Household,
+    wanted: dict[int, int],
+    by,
+    key: str,
+    prices_seen: dict[int, int],
+    at: datetime,
 ) -> Redemption:
     products = {p.pk: p for p in Product.objects.filter(shop=shop, pk__in=wanted)}
     if len(products) != len(wanted):
@@ -99,9 +118,9 @@ def _redeem(
         if pk in prices_seen and prices_seen[pk] != locked[pk].price:
             raise PriceChanged(product=locked[pk].name, was=prices_seen[pk], now=locked[pk].price)
     total = sum(locked[pk].price * quantity for pk, quantity in wanted.items())
-    entry = entry_spend(household=household, points=total, by=by, note=shop.name)
+    entry = entry_spend(household=household, points=total, by=by, note=shop.name, at=at)
     redemption = Redemption.objects.create(
-        household=household, shop=shop, shopkeeper=by, total=total, entry=entry, idempotency_key=key
+        household=household, shop=shop, shopkeeper=by, total=total, entry=entry, idempotency_key=key, created_at=at
     )
     RedemptionLine.objects.bulk_create(
         RedemptionLine(
@@ -122,15 +141,18 @@ def _redeem(
             stock_after=locked[pk].stock,
             redemption=redemption,
             recorded_by=by,
+            created_at=at,
         )
         for pk, quantity in sorted(wanted.items())
     )
     return redemption
 
 
-def redemption_void(*, redemption: Redemption, reason: str, by) -> RedemptionVoid:
+def redemption_void(*, redemption: Redemption, reason: str, by, at: datetime | None = None) -> RedemptionVoid:
     """Undo a redemption: the points come back through a ledger reversal, the goods through
-    stock movements. Nothing is edited. A clerk of the shop's village does this, once."""
+    stock movements. Nothing is edited. A clerk of the shop's village does this, once.
+    `at` is when, if not now, as for `redemption_create`."""
+    at = at or timezone.now()
     if not reason.strip():
         raise ReasonRequired()
     ensure_may_change(user=by, village_id=redemption.shop.village_id)
@@ -150,17 +172,18 @@ def redemption_void(*, redemption: Redemption, reason: str, by) -> RedemptionVoi
                 redemption=redemption,
                 note=reason.strip(),
                 recorded_by=by,
+                created_at=at,
             )
             for line in lines
         )
         try:
-            entry = entry_refund(entry=redemption.entry, reason=reason, by=by)
+            entry = entry_refund(entry=redemption.entry, reason=reason, by=by, at=at)
         except AlreadyReversed:
             raise AlreadyVoided() from None
         try:
             with transaction.atomic():
                 return RedemptionVoid.objects.create(
-                    redemption=redemption, reason=reason.strip(), voided_by=by, entry=entry
+                    redemption=redemption, reason=reason.strip(), voided_by=by, entry=entry, voided_at=at
                 )
         except IntegrityError:
             raise AlreadyVoided() from None
@@ -205,11 +228,13 @@ def _product_save(product: Product, *, name: str, unit: str, price: int, active:
     return product
 
 
-def product_restock(*, product: Product, quantity: int, by, note: str = "") -> StockMovement:
-    """Goods arrive at the shop."""
+def product_restock(
+    *, product: Product, quantity: int, by, note: str = "", at: datetime | None = None
+) -> StockMovement:
+    """Goods arrive at the shop (`at`, if not now, as for `redemption_create`)."""
     if not 1 <= quantity <= MAX_RESTOCK:
         raise BadQuantity()
-    return _move(product=product, kind=StockMovement.Kind.RESTOCK, quantity=quantity, by=by, note=note)
+    return _move(product=product, kind=StockMovement.Kind.RESTOCK, quantity=quantity, by=by, note=note, at=at)
 
 
 def product_stocktake(*, product: Product, counted: int, by, note: str) -> StockMovement | None:
@@ -230,13 +255,19 @@ def product_stocktake(*, product: Product, counted: int, by, note: str) -> Stock
         return _move(product=product, kind=StockMovement.Kind.STOCKTAKE, quantity=counted - current, by=by, note=note)
 
 
-def _move(*, product: Product, kind: str, quantity: int, by, note: str) -> StockMovement:
+def _move(*, product: Product, kind: str, quantity: int, by, note: str, at: datetime | None = None) -> StockMovement:
     ensure_may_change(user=by, village_id=product.shop.village_id)
     with transaction.atomic():
         Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity)
         product.refresh_from_db(fields=["stock"])
         return StockMovement.objects.create(
-            product=product, kind=kind, quantity=quantity, stock_after=product.stock, note=note.strip(), recorded_by=by
+            product=product,
+            kind=kind,
+            quantity=quantity,
+            stock_after=product.stock,
+            note=note.strip(),
+            recorded_by=by,
+            created_at=at or timezone.now(),
         )
 
 

@@ -7,7 +7,7 @@ by a concurrent writer before the entry lands.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Count, F
@@ -125,11 +125,12 @@ def entry_reverse(*, entry: Entry, reason: str, by) -> Entry:
         return _reverse_locked(entry=entry, household=household, reason=reason, by=by)
 
 
-def entry_spend(*, household: Household, points: int, by, note: str = "") -> Entry:
+def entry_spend(*, household: Household, points: int, by, note: str = "", at: datetime | None = None) -> Entry:
     """Take `points` from a household's balance for goods; its score is untouched.
 
     For the exchange only, which has already checked that `by` serves this household's village
-    and, keeping the shop's lock order, has already locked the products being sold.
+    and, keeping the shop's lock order, has already locked the products being sold. `at` is when
+    the sale happened, if not now (the exchange's `redemption_create` says why).
     """
     if points <= 0:
         raise ZeroPoints()
@@ -144,13 +145,14 @@ def entry_spend(*, household: Household, points: int, by, note: str = "") -> Ent
             kind=Kind.REDEMPTION,
             points=-points,
             in_score=False,
-            occurred_on=timezone.localdate(),
+            occurred_on=timezone.localdate(at),
             note=note,
             by=by,
+            at=at,
         )
 
 
-def entry_refund(*, entry: Entry, reason: str, by) -> Entry:
+def entry_refund(*, entry: Entry, reason: str, by, at: datetime | None = None) -> Entry:
     """Return the points of a voided redemption with a reversal of its entry. For the exchange only."""
     if entry.kind != Kind.REDEMPTION:
         raise NotReversible()
@@ -160,10 +162,10 @@ def entry_refund(*, entry: Entry, reason: str, by) -> Entry:
     # undoes the whole redemption anyway.
     with transaction.atomic(savepoint=False):
         (household,) = _lock_households([entry.household_id], by=by, scope_checked=True)
-        return _reverse_locked(entry=entry, household=household, reason=reason, by=by)
+        return _reverse_locked(entry=entry, household=household, reason=reason, by=by, at=at)
 
 
-def _reverse_locked(*, entry: Entry, household: Household, reason: str, by) -> Entry:
+def _reverse_locked(*, entry: Entry, household: Household, reason: str, by, at: datetime | None = None) -> Entry:
     if Entry.objects.filter(reverses=entry).exists():
         raise AlreadyReversed()
     return _post(
@@ -177,6 +179,7 @@ def _reverse_locked(*, entry: Entry, household: Household, reason: str, by) -> E
         note=reason.strip(),
         by=by,
         reverses=entry,
+        at=at,
     )
 
 
@@ -233,6 +236,7 @@ def _post(
     rule_name: str = "",
     note: str = "",
     reverses: Entry | None = None,
+    at: datetime | None = None,
 ) -> Entry:
     """Append one entry to a locked household's ledger and move its cached score and balance.
 
@@ -267,6 +271,7 @@ def _post(
         score_after=household.score,
         balance_after=household.balance,
         reverses=reverses,
+        created_at=at or timezone.now(),
     )
 
 

@@ -121,8 +121,10 @@ def test_it_opens_the_village_shop_with_months_of_redemptions():
 
     restocks = StockMovement.objects.filter(kind=StockMovement.Kind.RESTOCK)
     assert set(restocks.values_list("recorded_by", flat=True)) == {clerk.pk}
-    # The story's days are in the notes: the services stamp every row with the time of the run.
+    # Each delivery carries the day of the story, in its note and as its time.
     assert all(re.match(r"\d+月\d+日", note) for note in restocks.values_list("note", flat=True))
+    for note, at in restocks.values_list("note", "created_at"):
+        assert note.startswith(f"{timezone.localtime(at).month}月{timezone.localtime(at).day}日")
     # A first delivery of everything, and more as goods ran low.
     assert restocks.count() > len(products)
     assert set(restocks.values_list("product", flat=True)) == {p.pk for p in products}
@@ -131,6 +133,11 @@ def test_it_opens_the_village_shop_with_months_of_redemptions():
     assert redemptions.count() > 10
     assert set(redemptions.values_list("shopkeeper", flat=True)) == {shopkeeper.pk}
     assert all(key.startswith("demo-") for key in redemptions.values_list("idempotency_key", flat=True))
+    # Sold over months, as the story tells, never later than now; each sale's entry on its day.
+    months = {timezone.localtime(at).strftime("%Y-%m") for at in redemptions.values_list("created_at", flat=True)}
+    assert len(months) >= 3
+    assert redemptions.filter(created_at__gt=timezone.now()).count() == 0
+    assert all(r.entry.occurred_on == timezone.localdate(r.created_at) for r in redemptions.select_related("entry"))
     voids = RedemptionVoid.objects.all()
     assert voids.count() == 2
     assert set(voids.values_list("voided_by", flat=True)) == {clerk.pk} and all(v.reason for v in voids)

@@ -6,6 +6,7 @@ rows (once), and a retried submission makes one redemption.
 """
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -28,6 +29,7 @@ from exchange.models import Product, Redemption, RedemptionVoid, StockMovement
 from exchange.services import product_restock, product_stocktake, redemption_create, redemption_void
 from households.errors import HouseholdClosed, NotYours
 from households.services import household_close
+from tests.credits.ledger import reconcile
 from tests.exchange.conftest import books, redeem, restock
 from tests.factories import ProductFactory, RuleFactory, ShopFactory
 
@@ -397,3 +399,25 @@ def test_it_refuses_a_stocktake_without_a_reason_or_below_zero(soap, alice):
 def test_it_lets_only_a_clerk_of_the_village_take_stock(request, soap, who, counted):
     with refused(NotYours):
         product_stocktake(product=soap, counted=counted, by=request.getfixturevalue(who), note="盘点")
+
+
+def test_it_writes_down_a_past_sale_void_and_delivery_at_the_time_they_happened(shop_a, sam, alice, a1, soap):
+    # Writing down a shop's past (the demo's year): every row carries that moment, the ledger's
+    # entries the day of it too, and the books still reconcile.
+    sold_at = timezone.now() - timedelta(days=40)
+    voided_at, delivered_at = sold_at + timedelta(days=1), sold_at + timedelta(days=2)
+
+    sale = redemption_create(
+        shop=shop_a, household=a1, quantities=[(soap.pk, 2)], by=sam, idempotency_key="past-sale", at=sold_at
+    )
+    void = redemption_void(redemption=sale, reason="退货", by=alice, at=voided_at)
+    delivery = product_restock(product=soap, quantity=5, by=alice, at=delivered_at)
+
+    assert (sale.created_at, sale.entry.created_at) == (sold_at, sold_at)
+    assert sale.entry.occurred_on == timezone.localdate(sold_at)
+    assert set(sale.movements.filter(kind=Kind.REDEMPTION).values_list("created_at", flat=True)) == {sold_at}
+    assert (void.voided_at, void.entry.created_at) == (voided_at, voided_at)
+    assert set(sale.movements.filter(kind=Kind.VOID).values_list("created_at", flat=True)) == {voided_at}
+    assert delivery.created_at == delivered_at
+    assert standing(a1) == (100, 100)
+    reconcile()

@@ -21,9 +21,7 @@ import random
 import secrets
 import statistics
 import time as clock
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -275,29 +273,23 @@ def open_shop(village: Village, *, clerk: User, shopkeeper: User, today: date) -
     balances = {number: household.balance for number, household in households.items()}
     redemptions: dict[str, Redemption] = {}
     for step in plan_shop(random.Random(SHOP_SEED), goods, balances, opened, today=today):
-        with happening_on(step.on):
-            _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
-                       clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
+        _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
+                   clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
     return shop
 
 
-@contextmanager
-def happening_on(day: date):
-    """Stamp the shop's rows with the day the plan says they happened, not the day of seeding.
-
-    Redemptions and stock movements take their time from the clock (`auto_now_add`), so without
-    this a year of the demo shop would all fall on today, and the report's months would be empty.
-    """
-    moment = min(timezone.now(), datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone()))
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
+def happened_at(day: date) -> datetime:
+    """The moment the plan says a shop step happened: 10 o'clock on its day, never after now."""
+    return min(timezone.now(), datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone()))
 
 
 def _shop_step(step, *, shop, products, households, redemptions, clerk, shopkeeper) -> None:
     """One step of the shop's plan, through the shop's services."""
     match step:
         case Restock():
-            product_restock(product=products[step.good], quantity=step.quantity, by=clerk, note=step.note)
+            product_restock(
+                product=products[step.good], quantity=step.quantity, by=clerk, note=step.note, at=happened_at(step.on)
+            )
         case Redeem():
             redemptions[step.key] = redemption_create(
                 shop=shop,
@@ -305,9 +297,10 @@ def _shop_step(step, *, shop, products, households, redemptions, clerk, shopkeep
                 quantities=[(products[name].pk, quantity) for name, quantity in step.basket],
                 by=shopkeeper,
                 idempotency_key=step.key,
+                at=happened_at(step.on),
             )
         case Void():
-            redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk)
+            redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk, at=happened_at(step.on))
 
 
 def demo_rules() -> dict[str, Rule]:
