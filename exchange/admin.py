@@ -20,7 +20,7 @@ from credits.admin import pages
 from exchange.models import Product, Redemption, RedemptionLine, Shop, StockMovement
 from exchange.resources import RedemptionExportResource
 from exchange.services import product_restock, product_stocktake, redemption_void
-from households.admin import ScopedAdmin, may_write
+from households.admin import AppendOnlyAdmin, ScopedAdmin, may_write
 from households.errors import DomainError
 from households.exports import SheetExportMixin
 from households.selectors import villages_for
@@ -226,7 +226,7 @@ class RedemptionLineInline(admin.TabularInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(SheetExportMixin, ShopScopedAdmin):
+class RedemptionAdmin(SheetExportMixin, AppendOnlyAdmin, ShopScopedAdmin):
     list_display = ("number_link", "created_at", "household", "shop", "total", "shopkeeper", "voided")
     list_filter = (("shop", admin.RelatedOnlyFieldListFilter), ("created_at", admin.DateFieldListFilter))
     list_select_related = ("household", "shop", "shopkeeper", "void")
@@ -239,15 +239,6 @@ class RedemptionAdmin(SheetExportMixin, ShopScopedAdmin):
 
     def get_export_resource_classes(self, request):
         return [RedemptionExportResource]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("No."), ordering="pk")
     def number_link(self, redemption):
@@ -309,19 +300,10 @@ class RedemptionAdmin(SheetExportMixin, ShopScopedAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ShopScopedAdmin):
+class StockMovementAdmin(AppendOnlyAdmin, ShopScopedAdmin):
     village_path = "product__shop__village"
     list_display = ("created_at", "product", "kind", "quantity", "stock_after", "note", "recorded_by")
     list_filter = ("kind", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("product", "recorded_by")
     search_fields = ("product__name", "note")
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -48,6 +48,19 @@ class ScopedAdmin(admin.ModelAdmin):
         return obj
 
 
+class AppendOnlyAdmin(ScopedAdmin):
+    """Rows that only services write and nothing edits (the ledger, the shop's books): read here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SuperuserKeptAdmin(ScopedAdmin):
     """Superusers keep towns and villages; clerks and officers may only look at their own."""
 

@@ -21,7 +21,7 @@ from credits.forms import ReverseForm
 from credits.models import Entry
 from credits.resources import EntryExportResource
 from credits.services import entry_reverse
-from households.admin import ScopedAdmin, VillageListFilter, may_write
+from households.admin import AppendOnlyAdmin, VillageListFilter, may_write
 from households.errors import DomainError
 from households.exports import SheetExportMixin
 from households.selectors import villages_for
@@ -73,7 +73,7 @@ class DateRangeFilter(admin.ListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(SheetExportMixin, ScopedAdmin):
+class EntryAdmin(SheetExportMixin, AppendOnlyAdmin):
     change_form_template = "admin/credits/entry/change_form.html"
     list_display = (
         "created_at",
@@ -130,15 +130,6 @@ class EntryAdmin(SheetExportMixin, ScopedAdmin):
             path("<int:object_id>/reverse/", self.admin_site.admin_view(self.reverse_view), name=f"{name}_reverse"),
             *super().get_urls(),
         ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_reverse_permission(self, request, entry) -> bool:
         return request.user.has_perm("credits.add_entry") and may_write(request, entry.household.village_id)
