@@ -7,6 +7,7 @@ stock equals the sum of its movements, as `reconcile` demands.
 """
 
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -23,14 +24,16 @@ def restock(product, quantity: int, *, note: str = "进货"):
     return product_restock(product=product, quantity=quantity, by=clerk, note=note)
 
 
-def redeem(shop, household, *lines, by=None, key=None):
-    """Redeem (product, quantity) pairs at `shop`, as its first shopkeeper unless told otherwise."""
+def redeem(shop, household, *lines, by=None, key=None, **options):
+    """Redeem (product, quantity) pairs at `shop`, as its first shopkeeper unless told otherwise;
+    `options` go to the service as they are (`prices_seen`, `at`)."""
     return redemption_create(
         shop=shop,
         household=household,
         quantities=[(product.pk, quantity) for product, quantity in lines],
         by=by or shop.shopkeepers.order_by("pk").first(),
         idempotency_key=key or uuid.uuid4().hex,
+        **options,
     )
 
 
@@ -44,6 +47,24 @@ def books() -> dict:
         "redemptions": Redemption.objects.count(),
         "lines": RedemptionLine.objects.count(),
     }
+
+
+@contextmanager
+def refused(error_class, match=None):
+    """The call inside must raise `error_class` and leave the books exactly as they were."""
+    before = books()
+    with pytest.raises(error_class, match=match) as raised:
+        yield raised
+    assert books() == before
+
+
+def stock_of(*products):
+    return [Product.objects.get(pk=product.pk).stock for product in products]
+
+
+def standing(household):
+    household.refresh_from_db()
+    return household.score, household.balance
 
 
 @pytest.fixture

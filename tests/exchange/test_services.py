@@ -1,21 +1,17 @@
-"""The shop's services: redeeming goods for points, voiding, restocking and counting stock.
+"""The shop's services: redeeming goods for points (voids and stock: `test_voids_and_stock.py`).
 
 Each test states one rule of the design: spending lowers the balance and never the score, a
-receipt is a snapshot, a refusal changes nothing, a void returns points and goods through new
-rows (once), and a retried submission makes one redemption.
+receipt is a snapshot, a refusal changes nothing, and a retried submission makes one redemption.
 """
 
-from contextlib import contextmanager
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from credits.errors import InsufficientBalance, ReasonRequired
+from credits.errors import InsufficientBalance
 from credits.models import Entry
 from credits.services import entry_record, household_open
 from exchange.errors import (
-    AlreadyVoided,
     BadQuantity,
     EmptyRedemption,
     IdempotencyKeyReused,
@@ -25,35 +21,16 @@ from exchange.errors import (
     ProductRetired,
     UnknownProduct,
 )
-from exchange.models import Product, Redemption, RedemptionVoid, StockMovement
-from exchange.services import product_restock, product_stocktake, redemption_create, redemption_void
-from households.errors import HouseholdClosed, NotYours
+from exchange.models import Product, Redemption, StockMovement
+from exchange.services import product_restock, redemption_create
+from households.errors import HouseholdClosed
 from households.services import household_close
-from tests.credits.ledger import reconcile
-from tests.exchange.conftest import books, redeem, restock
+from tests.exchange.conftest import redeem, refused, restock, standing, stock_of
 from tests.factories import ProductFactory, RuleFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
 
 Kind = StockMovement.Kind
-
-
-@contextmanager
-def refused(error_class, match=None):
-    """The call inside must raise `error_class` and leave the books exactly as they were."""
-    before = books()
-    with pytest.raises(error_class, match=match) as raised:
-        yield raised
-    assert books() == before
-
-
-def stock_of(*products):
-    return [Product.objects.get(pk=product.pk).stock for product in products]
-
-
-def standing(household):
-    household.refresh_from_db()
-    return household.score, household.balance
 
 
 # --- Redeeming ---------------------------------------------------------------------------------
@@ -103,39 +80,21 @@ def test_it_keeps_the_receipt_unchanged_when_the_product_is_edited_later(shop_a,
     assert standing(a1) == (100, 80)
 
 
-def test_it_refuses_a_price_changed_since_the_villager_was_shown_it(shop_a, sam, a1, soap, oil):
+def test_it_refuses_a_price_changed_since_the_villager_was_shown_it(shop_a, a1, soap, oil):
     soap.price = 12
     soap.save()
-    before = books()
 
-    with pytest.raises(PriceChanged) as refused:
-        redemption_create(
-            shop=shop_a,
-            household=a1,
-            quantities=[(soap.pk, 2), (oil.pk, 1)],
-            by=sam,
-            idempotency_key="seen-old-price",
-            prices_seen={soap.pk: 10, oil.pk: 30},
-        )
+    with refused(PriceChanged) as refusal:
+        redeem(shop_a, a1, (soap, 2), (oil, 1), prices_seen={soap.pk: 10, oil.pk: 30})
 
-    assert refused.value.message == (
+    assert refusal.value.message == (
         "The price of “洗衣皂” has changed from 10 to 12 points since the page was opened. "
         "Check the total with the villager and confirm again."
     )
-    assert books() == before
 
 
-def test_it_charges_the_prices_seen_when_they_still_hold(shop_a, sam, a1, soap, oil):
-    redemption = redemption_create(
-        shop=shop_a,
-        household=a1,
-        quantities=[(soap.pk, 2), (oil.pk, 1)],
-        by=sam,
-        idempotency_key="seen-right-price",
-        prices_seen={soap.pk: 10, oil.pk: 30},
-    )
-
-    assert redemption.total == 50
+def test_it_charges_the_prices_seen_when_they_still_hold(shop_a, a1, soap, oil):
+    assert redeem(shop_a, a1, (soap, 2), (oil, 1), prices_seen={soap.pk: 10, oil.pk: 30}).total == 50
 
 
 def test_it_lets_a_household_spend_exactly_its_balance(village_a, alice, shop_a, oil):
@@ -291,133 +250,3 @@ def test_it_lets_a_refused_key_succeed_once_the_goods_arrive(village_a, shop_a, 
 
     assert redemption.total == 250
     assert stock_of(soap) == [0]
-
-
-# --- Voids -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def sale(shop_a, a1, soap, oil):
-    return redeem(shop_a, a1, (soap, 2), (oil, 1))
-
-
-def test_it_returns_points_and_goods_when_a_clerk_voids(sale, alice, a1, soap, oil):
-    void = redemption_void(redemption=sale, reason=" 商品有破损 ", by=alice)
-
-    assert standing(a1) == (100, 100)
-    assert stock_of(soap, oil) == [20, 10]
-    assert (void.reason, void.voided_by) == ("商品有破损", alice)
-    reversal = void.entry
-    assert (reversal.kind, reversal.points, reversal.in_score, reversal.reverses) == (
-        Entry.Kind.REVERSAL,
-        50,
-        False,
-        sale.entry,
-    )
-    assert (reversal.score_after, reversal.balance_after) == (100, 100)
-    voids = sale.movements.filter(kind=Kind.VOID).order_by("product_id")
-    assert [(m.product_id, m.quantity, m.stock_after, m.note) for m in voids] == [
-        (soap.pk, 2, 20, "商品有破损"),
-        (oil.pk, 1, 10, "商品有破损"),
-    ]
-    # Nothing of the sale was edited: its entry, lines and movements are all still there.
-    assert Entry.objects.get(pk=sale.entry_id).points == -50
-    assert sale.movements.filter(kind=Kind.REDEMPTION).count() == 2
-
-
-def test_it_voids_only_once(sale, alice):
-    redemption_void(redemption=sale, reason="退货", by=alice)
-
-    with refused(AlreadyVoided, match="already been voided"):
-        redemption_void(redemption=Redemption.objects.get(pk=sale.pk), reason="再退一次", by=alice)
-    assert RedemptionVoid.objects.count() == 1
-
-
-@pytest.mark.parametrize("who", ["sam", "bob", "olivia", "mallory"])
-def test_it_lets_no_one_but_a_clerk_of_the_village_void(request, sale, who):
-    with refused(NotYours):
-        redemption_void(redemption=sale, reason="退货", by=request.getfixturevalue(who))
-
-
-@pytest.mark.parametrize("reason", ["", "   "])
-def test_it_wants_a_reason_to_void(sale, alice, reason):
-    with refused(ReasonRequired):
-        redemption_void(redemption=sale, reason=reason, by=alice)
-
-
-# --- Restocks and stocktakes -------------------------------------------------------------------
-
-
-def test_it_restocks_with_a_movement_saying_who_and_why(soap, alice):
-    movement = product_restock(product=soap, quantity=12, by=alice, note=" 镇里调拨 ")
-
-    assert stock_of(soap) == [32]
-    assert (movement.kind, movement.quantity, movement.stock_after) == (Kind.RESTOCK, 12, 32)
-    assert (movement.recorded_by, movement.note) == (alice, "镇里调拨")
-
-
-@pytest.mark.parametrize("quantity", [0, -3, 100_001])
-def test_it_refuses_a_bad_restock_quantity(soap, alice, quantity):
-    with refused(BadQuantity):
-        product_restock(product=soap, quantity=quantity, by=alice)
-
-
-@pytest.mark.parametrize("who", ["sam", "bob", "olivia"])
-def test_it_lets_only_a_clerk_of_the_village_restock(request, soap, who):
-    with refused(NotYours):
-        product_restock(product=soap, quantity=5, by=request.getfixturevalue(who))
-
-
-def test_it_records_a_stocktake_difference_with_its_reason(soap, alice):
-    movement = product_stocktake(product=soap, counted=17, by=alice, note="受潮损坏3块")
-
-    assert stock_of(soap) == [17]
-    assert (movement.kind, movement.quantity, movement.stock_after, movement.note) == (
-        Kind.STOCKTAKE,
-        -3,
-        17,
-        "受潮损坏3块",
-    )
-
-
-def test_it_records_nothing_when_the_count_matches(soap, alice):
-    before = books()
-
-    assert product_stocktake(product=soap, counted=20, by=alice, note="月底盘点") is None
-    assert books() == before
-
-
-def test_it_refuses_a_stocktake_without_a_reason_or_below_zero(soap, alice):
-    with refused(ReasonRequired):
-        product_stocktake(product=soap, counted=17, by=alice, note=" ")
-    with refused(BadQuantity):
-        product_stocktake(product=soap, counted=-1, by=alice, note="盘点")
-
-
-@pytest.mark.parametrize("who", ["sam", "bob"])
-@pytest.mark.parametrize("counted", [3, 20])
-def test_it_lets_only_a_clerk_of_the_village_take_stock(request, soap, who, counted):
-    with refused(NotYours):
-        product_stocktake(product=soap, counted=counted, by=request.getfixturevalue(who), note="盘点")
-
-
-def test_it_writes_down_a_past_sale_void_and_delivery_at_the_time_they_happened(shop_a, sam, alice, a1, soap):
-    # Writing down a shop's past (the demo's year): every row carries that moment, the ledger's
-    # entries the day of it too, and the books still reconcile.
-    sold_at = timezone.now() - timedelta(days=40)
-    voided_at, delivered_at = sold_at + timedelta(days=1), sold_at + timedelta(days=2)
-
-    sale = redemption_create(
-        shop=shop_a, household=a1, quantities=[(soap.pk, 2)], by=sam, idempotency_key="past-sale", at=sold_at
-    )
-    void = redemption_void(redemption=sale, reason="退货", by=alice, at=voided_at)
-    delivery = product_restock(product=soap, quantity=5, by=alice, at=delivered_at)
-
-    assert (sale.created_at, sale.entry.created_at) == (sold_at, sold_at)
-    assert sale.entry.occurred_on == timezone.localdate(sold_at)
-    assert set(sale.movements.filter(kind=Kind.REDEMPTION).values_list("created_at", flat=True)) == {sold_at}
-    assert (void.voided_at, void.entry.created_at) == (voided_at, voided_at)
-    assert set(sale.movements.filter(kind=Kind.VOID).values_list("created_at", flat=True)) == {voided_at}
-    assert delivery.created_at == delivered_at
-    assert standing(a1) == (100, 100)
-    reconcile()
