@@ -40,11 +40,13 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from import_export.formats.base_formats import XLSX  # noqa: E402
 
 from bench.county import check, generate_county  # noqa: E402
 from bench.pages import bench_database, fetch, print_rows, row, sample  # noqa: E402
 from credits.models import Entry  # noqa: E402
+from credits.roster import HouseholdImportResource  # noqa: E402
 from households.models import Household, Town, Village  # noqa: E402
 
 FULL = {"households": 200_000, "big": 3_000, "village_size": 2_500, "per_mean": 25, "long": 10, "long_entries": 3_000}
@@ -105,23 +107,27 @@ def roster_xlsx(households: int, village_code: str) -> bytes:
     return out.getvalue()
 
 
-def bench_import(*, households: int) -> list[dict]:
-    from credits.roster import roster_import
+def roster_import(data: bytes, *, user, dry_run: bool):
+    """An .xlsx sheet through the admin's import resource, as the admin's import runs it; its Result."""
+    dataset = XLSX().create_dataset(data)
+    return HouseholdImportResource(user=user).import_data(
+        dataset, dry_run=dry_run, raise_errors=False, rollback_on_validation_errors=True, user=user
+    )
 
+
+def bench_import(*, households: int) -> list[dict]:
     town = Town.objects.create(name="导入镇")
     village = Village.objects.create(code="bench-import", name="导入村", town=town)
     user = clerk_of(village)
     data = roster_xlsx(households, village.code)
     rows = []
     for dry_run, label in ((True, "preview (dry run)"), (False, "import")):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            result = roster_import(data=data, file_format="xlsx", user=user, dry_run=dry_run)
-            seconds = time.perf_counter() - started
+        results = []
+        measured = sample(lambda: results.append(roster_import(data, user=user, dry_run=dry_run)))  # noqa: B023
+        result = results[0]
         if result.has_errors() or result.has_validation_errors():
             raise SystemExit(f"the import refused the roster: {result.invalid_rows[:3]}")
-        rows.append(row("a", f"{households:,} households from .xlsx, {label}", [(len(queries), seconds, 0.0)],
-                        goal_ms=GOALS_MS["import"]))  # fmt: skip
+        rows.append(row("a", f"{households:,} households from .xlsx, {label}", [measured], goal_ms=GOALS_MS["import"]))
     opened = Entry.objects.filter(household__village=village, kind="opening").count()
     NOTES.append(f"a) {opened:,} opening entries written for {households:,} imported households.")
     return rows

@@ -284,17 +284,6 @@ class HouseholdImportResource(resources.ModelResource):
         return False
 
 
-def roster_import(*, data, file_format: str, user, dry_run: bool):
-    """Read a sheet (bytes of .xlsx, or text of .csv) and import it as the admin does; returns the Result."""
-    from import_export.formats.base_formats import CSV, XLSX
-
-    reader = {"csv": CSV, "xlsx": XLSX}[file_format]()
-    dataset = reader.create_dataset(data)
-    return HouseholdImportResource(user=user).import_data(
-        dataset, dry_run=dry_run, raise_errors=False, rollback_on_validation_errors=True, user=user
-    )
-
-
 def roster_template(file_format: str) -> bytes | str:
     """An empty sheet with the expected headings; in .xlsx the number and phone columns are text,
     so that Excel keeps the leading zeros of 0001 and 0573-…."""
