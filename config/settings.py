@@ -176,8 +176,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# A load balancer probes the health check over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# A load balancer probes the health checks over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

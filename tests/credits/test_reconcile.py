@@ -165,3 +165,7 @@ def test_it_catches_a_corrupted_years_points(a1, alice, award):
     _error, output = refused_reconcile()
 
     assert f"Household id {a1.pk}: {timezone.localdate().year} points cached as 9 but its entries sum to 2" in output
+
+
+def test_it_reports_a_clean_ledger_in_one_line_for_cron_mail(a1, b1):
+    assert reconcile().splitlines() == ["All 2 households and 0 products agree with their books."]
