@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "auditlog",
     "households",
+    "history",
     "credits",
     "exchange",
     "public",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: each change a request makes is recorded with its user and address.
+    "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a locked-out login attempt is answered before any view runs.
@@ -219,6 +223,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# The history of changes (django-auditlog): our own log model, scoped to villages and towns. The
+# records it tracks are listed in `history/tracked.py`.
+AUDITLOG_LOGENTRY_MODEL = "history.Change"
+# auditlog's migrations would create its own log table, which the swap leaves unused and which
+# stops PostgreSQL's flush (its foreign keys point at tables the flush truncates).
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # The scheme's own knobs.
 XIANGFENG_BASE_SCORE = env_int("XIANGFENG_BASE_SCORE", 100)

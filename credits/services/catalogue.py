@@ -9,6 +9,7 @@ from credits.errors import (
     ZeroPoints,
 )
 from credits.models import Domain, Rule
+from history.context import acting
 from households.errors import NotYours
 
 MAX_RULE_POINTS = 1000
@@ -58,7 +59,7 @@ def _rule_save(rule: Rule, *, name, points, cap_per_year, description, active, b
     rule.name, rule.points, rule.cap_per_year = name.strip(), points, cap_per_year
     rule.description, rule.active = description.strip(), active
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(by):
             rule.save()
     except IntegrityError:
         if Rule.objects.filter(domain=rule.domain, name=rule.name).exclude(pk=rule.pk).exists():

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from credits.models import Entry
 from credits.selectors import standing, statement, year_points_by_domain
 from exchange.selectors import household_redemptions
+from history.middleware import client_address
 from households.errors import DomainError
 from households.models import Household, Village
 from households.selectors import star_levels, stars_for
@@ -52,7 +53,7 @@ def lookup_form(request):
         form = LookupForm(request.POST, villages=villages)
         if form.is_valid():
             try:
-                household = lookup_by_pin(**form.cleaned_data, address=_client_address(request))
+                household = lookup_by_pin(**form.cleaned_data, address=client_address(request))
             except LookupLocked as error:
                 form.add_error(None, error.message)
                 retry_after = max(1, int((error.until - timezone.now()).total_seconds()))
@@ -198,13 +199,3 @@ def _granted_household(request) -> Household | None:
 
 def _pin_mark(household: Household) -> str:
     return salted_hmac("xiangfeng.lookup.grant", household.pin_hash).hexdigest()[:20]
-
-
-def _client_address(request) -> str:
-    """Whose attempts the per-address limit counts; see XIANGFENG_TRUST_X_FORWARDED_FOR in settings."""
-    if settings.XIANGFENG_TRUST_X_FORWARDED_FOR:
-        # The last entry is the one our own proxy appended; the ones before it, the client wrote.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,12 @@
+-- The history of changes is append-only below the ORM, like the ledger: what was done stays said.
+CREATE OR REPLACE FUNCTION history_change_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'history_change is append-only'
+        USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$;
+
+CREATE TRIGGER history_change_append_only
+BEFORE UPDATE OR DELETE ON history_change
+FOR EACH ROW EXECUTE FUNCTION history_change_append_only();

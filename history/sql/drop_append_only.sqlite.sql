@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS history_change_no_update;
+DROP TRIGGER IF EXISTS history_change_no_delete;
