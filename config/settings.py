@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "public",
     "api",
     "reports",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded files (a catalogue's minutes, evidence photos). Several application machines mount the
+# same folder, or set another Django storage in STORAGES["default"].
+MEDIA_URL = "media/"
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT") or BASE_DIR / "media"
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
@@ -255,3 +261,7 @@ XIANGFENG_LOOKUP_GRANT_MINUTES = env_int("XIANGFENG_LOOKUP_GRANT_MINUTES", 30)
 # the lookup reads the last entry, the one our own proxy wrote; entries before it are whatever the
 # client sent. Never switch this on without such a proxy in front: anyone could then pick an address.
 XIANGFENG_TRUST_X_FORWARDED_FOR = env_bool("XIANGFENG_TRUST_X_FORWARDED_FOR", env_bool("DJANGO_BEHIND_PROXY", False))
+
+# `manage.py backup`: the folder archives are written to, and how many of them are kept there.
+XIANGFENG_BACKUP_DIR = env("XIANGFENG_BACKUP_DIR") or BASE_DIR / "backup-archives"
+XIANGFENG_BACKUP_KEEP = env_int("XIANGFENG_BACKUP_KEEP", 14)
