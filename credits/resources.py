@@ -5,14 +5,14 @@ No personal data beyond the head's name: an entry export carries no phone number
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
 from import_export.fields import Field
 
 from credits.models import Entry
+from households.exports import NumberField, SheetResource
 
 
-class EntryExportResource(resources.ModelResource):
-    id = Field(attribute="id", column_name=_("entry"))
+class EntryExportResource(SheetResource):
+    id = NumberField(attribute="id", column_name=_("entry"))
     village = Field(attribute="household__village__code", column_name=_("village code"))
     number = Field(attribute="household__number", column_name=_("household number"))
     head_name = Field(attribute="household__head_name", column_name=_("head of household"))
@@ -20,11 +20,11 @@ class EntryExportResource(resources.ModelResource):
     kind = Field(column_name=_("kind"))
     domain = Field(attribute="rule__domain__name", column_name=_("domain"))
     rule_name = Field(attribute="rule_name", column_name=_("rule"))
-    points = Field(attribute="points", column_name=_("points"))
-    score_after = Field(attribute="score_after", column_name=_("score after"))
-    balance_after = Field(attribute="balance_after", column_name=_("balance after"))
+    points = NumberField(attribute="points", column_name=_("points"))
+    score_after = NumberField(attribute="score_after", column_name=_("score after"))
+    balance_after = NumberField(attribute="balance_after", column_name=_("balance after"))
     note = Field(attribute="note", column_name=_("note"))
-    reverses = Field(attribute="reverses_id", column_name=_("reverses"))
+    reverses = NumberField(attribute="reverses_id", column_name=_("reverses"))
     recorded_by = Field(attribute="recorded_by__username", column_name=_("recorded by"))
     created_at = Field(column_name=_("recorded at"))
 
@@ -35,9 +35,6 @@ class EntryExportResource(resources.ModelResource):
             "score_after", "balance_after", "note", "reverses", "recorded_by", "created_at",
         )  # fmt: skip
         export_order = fields
-
-    def __init__(self, *, user=None, **kwargs):
-        super().__init__(**kwargs)
 
     def filter_export(self, queryset, **kwargs):
         # One query for the whole sheet, whatever its length.

@@ -8,13 +8,13 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
 from import_export.fields import Field
 
 from exchange.models import Redemption, RedemptionLine
+from households.exports import NumberField, SheetResource
 
 
-class RedemptionExportResource(resources.ModelResource):
+class RedemptionExportResource(SheetResource):
     number = Field(column_name=_("No."))
     created_at = Field(column_name=_("time"))
     village = Field(attribute="shop__village__code", column_name=_("village code"))
@@ -22,7 +22,7 @@ class RedemptionExportResource(resources.ModelResource):
     household = Field(attribute="household__number", column_name=_("household number"))
     head_name = Field(attribute="household__head_name", column_name=_("head of household"))
     goods = Field(column_name=_("goods"))
-    total = Field(attribute="total", column_name=_("total points"))
+    total = NumberField(attribute="total", column_name=_("total points"))
     shopkeeper = Field(attribute="shopkeeper__username", column_name=_("shopkeeper"))
     voided = Field(column_name=_("voided"))
     void_reason = Field(attribute="void__reason", column_name=_("reason"))
@@ -34,9 +34,6 @@ class RedemptionExportResource(resources.ModelResource):
             "voided", "void_reason",
         )  # fmt: skip
         export_order = fields
-
-    def __init__(self, *, user=None, **kwargs):
-        super().__init__(**kwargs)
 
     def filter_export(self, queryset, **kwargs):
         # Two queries a chunk: the redemptions with their joins, then their lines.

@@ -7,16 +7,16 @@ lives with the ledger in `credits.roster`.
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
 from import_export.fields import Field
 
+from households.exports import NumberField, SheetResource
 from households.models import Household, mask_phone
 from households.selectors import star_levels_of, stars_for
 
 # --- export --------------------------------------------------------------------------------------
 
 
-class HouseholdExportResource(resources.ModelResource):
+class HouseholdExportResource(SheetResource):
     """Households with their standing; the phone masked unless the user may see it in full."""
 
     village = Field(attribute="village__code", column_name=_("village code"))
@@ -27,8 +27,8 @@ class HouseholdExportResource(resources.ModelResource):
     address = Field(attribute="address", column_name=_("address"))
     phone = Field(column_name=_("phone"))
     active = Field(column_name=_("active"))
-    score = Field(attribute="score", column_name=_("score"))
-    balance = Field(attribute="balance", column_name=_("balance"))
+    score = NumberField(attribute="score", column_name=_("score"))
+    balance = NumberField(attribute="balance", column_name=_("balance"))
     stars = Field(column_name=_("stars"))
 
     class Meta:
@@ -40,7 +40,7 @@ class HouseholdExportResource(resources.ModelResource):
         export_order = fields
 
     def __init__(self, *, user=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(user=user, **kwargs)
         self.full_phone = bool(user and user.has_perm("households.view_full_phone"))
         self.levels: dict[int, list[tuple[int, int]]] = {}
 
