@@ -6,6 +6,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 
+from households.validators import printable
+
 # Primary keys are 64-bit: anything larger is not an id of ours, and must not reach the database.
 MAX_ID = 2**63 - 1
 
@@ -39,3 +41,9 @@ def get_in_scope(queryset, pk):
         what = queryset.model._meta.verbose_name
         raise exceptions.NotFound(_("No %(what)s with id %(id)s, or not one you may see.") % {"what": what, "id": pk})
     return found
+
+
+class TextField(serializers.CharField):
+    """Text people type in (names, notes, reasons): no control characters, as everywhere else."""
+
+    default_validators = [printable]

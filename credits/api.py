@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import IdField, IdFilter, IntegerFilter, get_in_scope
+from api.fields import IdField, IdFilter, IntegerFilter, TextField, get_in_scope
 from api.idempotency import idempotent, key_parameter
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
@@ -49,7 +49,7 @@ class RuleSerializer(serializers.ModelSerializer):
 
 class RuleWriteSerializer(serializers.Serializer):
     domain = IdField()
-    name = serializers.CharField(max_length=50)
+    name = TextField(max_length=50)
     points = serializers.IntegerField(
         min_value=-services.MAX_RULE_POINTS,
         max_value=services.MAX_RULE_POINTS,
@@ -58,7 +58,7 @@ class RuleWriteSerializer(serializers.Serializer):
     cap_per_year = serializers.IntegerField(
         min_value=1, max_value=services.MAX_RULE_CAP, required=False, allow_null=True, default=None
     )
-    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = TextField(max_length=200, required=False, allow_blank=True, default="")
     active = serializers.BooleanField(required=False, default=True)
 
 
@@ -178,14 +178,14 @@ class RecordSerializer(serializers.Serializer):
     occurred_on = serializers.DateField(
         required=False, default=today, help_text="The date of the deed; today if left out."
     )
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class BatchSerializer(serializers.Serializer):
     households = serializers.ListField(child=IdField(), min_length=1, max_length=1000)
     rule = IdField()
     occurred_on = serializers.DateField(required=False, default=today)
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
 BatchResult = inline_serializer(
@@ -194,13 +194,13 @@ BatchResult = inline_serializer(
 
 
 class ReverseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = TextField(max_length=200)
 
 
 class AdjustSerializer(serializers.Serializer):
     household = IdField()
     points = serializers.IntegerField(min_value=-MAX_ADJUSTMENT, max_value=MAX_ADJUSTMENT)
-    reason = serializers.CharField(max_length=200)
+    reason = TextField(max_length=200)
     occurred_on = serializers.DateField(required=False, default=today)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credits.errors import FutureDate, ZeroPoints
 from credits.models import Rule
+from households.validators import printable
 
 # Ledger points are whole numbers; a hand adjustment larger than this is a typing slip.
 MAX_ADJUSTMENT = 10_000
@@ -50,6 +51,7 @@ class RecordEntryForm(forms.Form):
     note = forms.CharField(
         label=capfirst(_("note")),
         max_length=200,
+        validators=[printable],
         required=False,
         widget=forms.TextInput(attrs={"class": "vTextField"}),
     )
@@ -87,7 +89,10 @@ class AdjustForm(forms.Form):
         help_text=_("Positive to add, negative to take away, e.g. 3 or -3."),
     )
     reason = forms.CharField(
-        label=capfirst(_("reason")), max_length=200, widget=forms.TextInput(attrs={"class": "vTextField"})
+        label=capfirst(_("reason")),
+        max_length=200,
+        validators=[printable],
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
     )
     occurred_on = date_of_deed_field()
 
@@ -105,6 +110,7 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(
         label=capfirst(_("reason")),
         max_length=200,
+        validators=[printable],
         widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=_("Why the entry was a mistake; the household can read it."),
     )

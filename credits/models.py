@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Village
+from households.validators import printable
 
 
 class Domain(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True, validators=[printable])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True, validators=[printable])
 
     class Meta:
         verbose_name = _("domain")
@@ -38,7 +39,7 @@ class Domain(models.Model):
 
 class Rule(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="rules", verbose_name=_("domain"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[printable])
     points = models.IntegerField(
         _("points per occurrence"),
         help_text=_("Positive for an award, negative for a deduction, e.g. 2 or -5."),
@@ -49,7 +50,7 @@ class Rule(models.Model):
         blank=True,
         help_text=_("Leave empty for no limit."),
     )
-    description = models.CharField(_("standard"), max_length=200, blank=True)
+    description = models.CharField(_("standard"), max_length=200, blank=True, validators=[printable])
     active = models.BooleanField(_("active"), default=True, help_text=_("Retired rules stay in past entries."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -92,7 +93,7 @@ class Entry(models.Model):
     )
     rule_name = models.CharField(_("rule name"), max_length=50, blank=True)
     occurred_on = models.DateField(_("date of the deed"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[printable])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )

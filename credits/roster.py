@@ -22,6 +22,7 @@ from credits.services import NewHousehold, household_open_batch
 from households.models import Household, Village
 from households.selectors import villages_for
 from households.services import household_update_batch
+from households.validators import control_character_in
 
 # The sheet's columns: the heading a template sheet carries first, then what else a village's
 # own sheet may call it.
@@ -178,6 +179,10 @@ class HouseholdImportResource(resources.ModelResource):
 
     def _row_faults(self, row: dict, writable_ids: set[int]) -> list[str]:
         errors = []
+        for key, names in COLUMNS.items():
+            if character := control_character_in(row[key]):
+                message = _("The cell under “%(column)s” holds the invisible control character %(character)s.")
+                errors.append(message % {"column": names[0], "character": character})
         village = self.villages.get(row["village"])
         if not row["village"]:
             errors.append(_("The village code is missing."))

@@ -24,20 +24,21 @@ from households.admin import AppendOnlyAdmin, ScopedAdmin, may_write
 from households.errors import DomainError
 from households.exports import SheetExportMixin
 from households.selectors import villages_for
+from households.validators import printable
 
 
 class RestockForm(forms.Form):
     quantity = forms.IntegerField(label=gettext_lazy("Quantity received"), min_value=1, max_value=100_000)
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False, validators=[printable])
 
 
 class StocktakeForm(forms.Form):
     counted = forms.IntegerField(label=gettext_lazy("Counted on the shelf"), min_value=0, max_value=1_000_000)
-    note = forms.CharField(label=gettext_lazy("Reason for the difference"), max_length=200)
+    note = forms.CharField(label=gettext_lazy("Reason for the difference"), max_length=200, validators=[printable])
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, validators=[printable])
 
 
 def form_page(model_admin, request, **kwargs):

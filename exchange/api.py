@@ -11,7 +11,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import IdField, IdFilter, get_in_scope
+from api.fields import IdField, IdFilter, TextField, get_in_scope
 from api.idempotency import idempotent, key_parameter
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
@@ -49,22 +49,22 @@ class ProductSerializer(serializers.ModelSerializer):
 
 class ProductWriteSerializer(serializers.Serializer):
     shop = IdField()
-    name = serializers.CharField(max_length=50)
-    unit = serializers.CharField(max_length=10)
+    name = TextField(max_length=50)
+    unit = TextField(max_length=10)
     price = serializers.IntegerField(min_value=1, max_value=services.MAX_PRICE, help_text="In points.")
     active = serializers.BooleanField(required=False, default=True)
 
 
 class ProductUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50, required=False)
-    unit = serializers.CharField(max_length=10, required=False)
+    name = TextField(max_length=50, required=False)
+    unit = TextField(max_length=10, required=False)
     price = serializers.IntegerField(min_value=1, max_value=services.MAX_PRICE, required=False)
     active = serializers.BooleanField(required=False)
 
 
 class RestockSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_RESTOCK)
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -168,7 +168,7 @@ class RedeemSerializer(serializers.Serializer):
 
 
 class VoidSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = TextField(max_length=200)
 
 
 class RedemptionFilter(django_filters.FilterSet):

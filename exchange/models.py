@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from credits.models import Entry
 from households.models import Household, Village
+from households.validators import printable
 
 
 class Shop(models.Model):
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="shops", verbose_name=_("village"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[printable])
     shopkeepers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="shops", verbose_name=_("shopkeepers")
     )
@@ -42,8 +43,10 @@ class Shop(models.Model):
 
 class Product(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="products", verbose_name=_("shop"))
-    name = models.CharField(_("name"), max_length=50)
-    unit = models.CharField(_("unit"), max_length=10, help_text=_("e.g. bag, bottle, piece"))
+    name = models.CharField(_("name"), max_length=50, validators=[printable])
+    unit = models.CharField(
+        _("unit"), max_length=10, help_text=_("e.g. bag, bottle, piece"), validators=[printable]
+    )
     price = models.PositiveIntegerField(_("price in points"))
     stock = models.IntegerField(_("stock"), default=0, editable=False)
     low_stock = models.PositiveIntegerField(_("low-stock threshold"), default=5)
@@ -131,7 +134,7 @@ class RedemptionVoid(models.Model):
     redemption = models.OneToOneField(
         Redemption, on_delete=models.PROTECT, related_name="void", verbose_name=_("redemption")
     )
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=200, validators=[printable])
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("voided by")
     )
@@ -159,7 +162,7 @@ class StockMovement(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     quantity = models.IntegerField(_("quantity"), help_text=_("Positive into stock, negative out of it."))
     stock_after = models.IntegerField(_("stock after"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[printable])
     redemption = models.ForeignKey(
         Redemption,
         on_delete=models.PROTECT,

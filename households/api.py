@@ -13,7 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from api.fields import IdField, IdFilter, get_in_scope
+from api.fields import IdField, IdFilter, TextField, get_in_scope
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
 from api.scope import readable_households, readable_villages
@@ -65,18 +65,18 @@ def household_context(households) -> dict:
 
 class HouseholdCreateSerializer(serializers.Serializer):
     village = IdField()
-    number = serializers.CharField(max_length=20)
-    head_name = serializers.CharField(max_length=50)
-    group = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    number = TextField(max_length=20)
+    head_name = TextField(max_length=50)
+    group = TextField(max_length=50, required=False, allow_blank=True, default="")
+    address = TextField(max_length=200, required=False, allow_blank=True, default="")
+    phone = TextField(max_length=20, required=False, allow_blank=True, default="")
 
 
 class HouseholdUpdateSerializer(serializers.Serializer):
-    head_name = serializers.CharField(max_length=50, required=False)
-    group = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    head_name = TextField(max_length=50, required=False)
+    group = TextField(max_length=50, required=False, allow_blank=True)
+    address = TextField(max_length=200, required=False, allow_blank=True)
+    phone = TextField(max_length=20, required=False, allow_blank=True)
     active = serializers.BooleanField(required=False, help_text="false closes the household, true reopens it.")
 
 

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from households.validators import printable
+
 
 class Town(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True, validators=[printable])
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -38,7 +40,7 @@ class Village(models.Model):
         unique=True,
         help_text=_("Short Latin code used in links, e.g. nongfeng."),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[printable])
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages", verbose_name=_("town"))
     clerks = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -66,13 +68,13 @@ class Household(models.Model):
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="households", verbose_name=_("village")
     )
-    number = models.CharField(_("household number"), max_length=20)
-    head_name = models.CharField(_("head of household"), max_length=50)
+    number = models.CharField(_("household number"), max_length=20, validators=[printable])
+    head_name = models.CharField(_("head of household"), max_length=50, validators=[printable])
     # Pinyin initials of the head's name (应美凤 → ymf), kept so search can use an index.
     head_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False)
-    group = models.CharField(_("group / grid"), max_length=50, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    group = models.CharField(_("group / grid"), max_length=50, blank=True, validators=[printable])
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=[printable])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[printable])
     active = models.BooleanField(_("active"), default=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     score = models.IntegerField(_("score"), default=0, editable=False)
