@@ -7,8 +7,11 @@ when the request itself cannot be carried out as asked. DRF's own errors keep th
 get the same body; validation errors add `details`, each field's messages.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -57,9 +60,37 @@ def domain_response(error: DomainError) -> Response:
     return Response(domain_body(error), status=status_of(error))
 
 
+logger = logging.getLogger("django.request")
+
+# How long a client should wait before trying again when the database is out of reach.
+RETRY_AFTER_SECONDS = 5
+
+
+def is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def error_response(code: str, message: str, *, status: int, headers=None) -> JsonResponse:
+    """The API's refusal body, for the answers given outside DRF's views (middleware, Django's errors)."""
+    return JsonResponse({"code": code, "message": str(message)}, status=status, headers=headers)
+
+
+def database_unavailable() -> JsonResponse:
+    return error_response(
+        "database_unavailable",
+        _("The database cannot be reached just now; nothing was changed. Try again in a moment."),
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return domain_response(exc)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # A dropped or refused connection: the transaction rolled back, so the client may retry.
+        logger.error("Database unavailable: %s", exc, exc_info=exc)
+        return database_unavailable()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

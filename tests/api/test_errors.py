@@ -1,10 +1,12 @@
 """Every refusal is `{"code", "message"}` in the request's language, with its status; never a 500."""
 
 import io
+import json
 from dataclasses import asdict
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from django.utils import translation
 
 from credits.services import entry_record
@@ -91,7 +93,7 @@ def test_it_speaks_the_requests_language(api, alice, a1):
             '{"household": 1, "points": 1, "reason": "a\\u0000b"}',
             "application/json",
             400,
-            "invalid",
+            "nul_character",
         ),
         (
             "post",
@@ -164,3 +166,64 @@ def test_it_serves_the_schema_and_the_docs_offline(api):
     assert {"/api/households/{id}/entries/", "/api/redemptions/", "/api/board/{village_code}/"} <= set(paths)
     docs = api().get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs and "cdn" not in docs.lower()
+
+
+# --- answered before or around the views: NUL bytes, over-size bodies, a database out of reach ---
+
+
+def refused_json(response, status=400, code="nul_character"):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == code and response.json()["message"]
+
+
+def test_it_answers_the_api_in_json(api, alice, a1, village_a):
+    client = api(alice)
+
+    refused_json(api(None).get("/api/board/%00/"))
+    refused_json(client.get("/api/households/", {"q": "\x00"}))
+    body = {"village": village_a.pk, "number": "0100", "head_name": "曾\x00国"}
+    refused_json(client.post("/api/households/", body, format="json"))
+    refused_json(client.post("/api/households/", b'{"number": "\x00"}', content_type="application/json"))
+    refused_json(client.post("/api/households/", {"\x00": 1}, format="json"))
+
+
+def test_it_lets_a_backslash_u0000_typed_as_text_through(api, alice, village_a):
+    body = json.dumps({"village": village_a.pk, "number": "0100", "head_name": "曾国\\u0000"})
+
+    response = api(alice).post("/api/households/", body, content_type="application/json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["head_name"] == "曾国\\u0000"
+
+
+def test_it_answers_a_body_over_the_limit_with_413_in_json(api, alice, a1, award, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"household": a1.pk, "rule": award.pk, "occurred_on": today().isoformat(), "note": "长" * 2000}
+
+    response = api(alice, language="zh-hans").post("/api/entries/", body, format="json")
+
+    refused_json(response, 413, "request_too_large")
+    assert response.json()["message"] == "请求太大了。"
+    assert a1.entries.count() == 1
+
+
+def test_it_answers_a_dropped_database_connection_with_503_in_json(api, alice, a1, monkeypatch):
+    def dropped(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("households.api.readable_households", dropped)
+
+    response = api(alice).get("/api/households/")
+
+    refused_json(response, 503, "database_unavailable")
+    assert response["Retry-After"] == "5"
+
+
+def test_it_answers_a_bug_with_500_in_json(api, alice, a1, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("households.api.readable_households", broken)
+
+    refused_json(api(alice).get("/api/households/"), 500, "server_error")
