@@ -25,7 +25,8 @@ def control_character_in(text: str) -> str | None:
 
 @deconstructible
 class PrintableValidator(RegexValidator):
-    regex = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+    # One character or more: drf-spectacular publishes a blank field as this pattern or "" (oneOf).
+    regex = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]+$"
     message = _("Remove the control character %(character)s (an invisible character such as a tab or a line break).")
     code = "control_character"
 
