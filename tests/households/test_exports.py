@@ -53,7 +53,7 @@ def tampered(alice, a1, deduction, shop_a):
     """Names, a note and a reason stored as an attacker would want them (before input refused them)."""
     Household.objects.filter(pk=a1.pk).update(head_name=HYPERLINK, group="+1\x0b组", address="@SUM(A1)\x07")
     a1.refresh_from_db()
-    entry_record(household=a1, rule=deduction, occurred_on=timezone.localdate(), by=alice, note="-2+3\x00")
+    entry_record(household=a1, rule=deduction, occurred_on=timezone.localdate(), by=alice, note="-2+3\x01")
     soap = ProductFactory(shop=shop_a, name="=1+1", unit="块", price=10)
     restock(soap, 5)
     redemption_void(redemption=redeem(shop_a, a1, (soap, 1)), reason="\t=cmd|' /C calc'!A0", by=alice)
