@@ -36,7 +36,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-# The fallback key is only good for development; `check --deploy` flags it because of its prefix.
+# The fallback key is only good for development: with debug off the site refuses to start on it
+# (config/startup.py), and `check --deploy` flags it because of its prefix.
 SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-xiangfeng-development-key-not-for-production")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "accounts",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -146,6 +148,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client's address behind a proxy too, the same one the lookup counts.
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -257,11 +261,11 @@ XIANGFENG_LOOKUP_LOCK_MINUTES = env_int("XIANGFENG_LOOKUP_LOCK_MINUTES", 15)
 XIANGFENG_LOOKUP_ADDRESS_MAX_FAILURES = env_int("XIANGFENG_LOOKUP_ADDRESS_MAX_FAILURES", 20)
 # How long a correct PIN opens the household's record in that browser.
 XIANGFENG_LOOKUP_GRANT_MINUTES = env_int("XIANGFENG_LOOKUP_GRANT_MINUTES", 30)
-# Whose address the per-address limit counts. Directly on the network it is REMOTE_ADDR. Behind a
-# reverse proxy every request comes from the proxy, so the proxy must append the client's address
-# to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`) and
-# the lookup reads the last entry, the one our own proxy wrote; entries before it are whatever the
-# client sent. Never switch this on without such a proxy in front: anyone could then pick an address.
+# Whose address the per-address limits (logins, the lookup) count. Directly on the network it is
+# REMOTE_ADDR. Behind a reverse proxy every request comes from the proxy, so the proxy must append
+# the client's address to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For
+# $proxy_add_x_forwarded_for;`) and we read the last entry (accounts/addresses.py). Never switch
+# this on without such a proxy in front: anyone could then pick an address.
 XIANGFENG_TRUST_X_FORWARDED_FOR = env_bool("XIANGFENG_TRUST_X_FORWARDED_FOR", env_bool("DJANGO_BEHIND_PROXY", False))
 
 # `manage.py backup`: the folder archives are written to, and how many of them are kept there.

@@ -6,6 +6,9 @@ os.environ.setdefault("DJANGO_HTTPS", "0")
 
 from config.settings import *  # noqa: F403
 
+# A key of the tests' own: with debug off the site refuses to serve on the development key.
+SECRET_KEY = "xiangfeng-tests-only-key-not-for-any-site-0123456789-abcdefghijklmnop"
+
 # Tests read messages in English, whatever the site's default; tests of the Chinese pages ask
 # for Chinese explicitly, as a villager's browser does.
 LANGUAGE_CODE = "en"

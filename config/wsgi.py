@@ -1,16 +1,13 @@
-"""
-WSGI config for config project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI application, for gunicorn (`gunicorn config.wsgi`) and runserver."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.startup import refuse_development_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+refuse_development_key()

@@ -14,18 +14,15 @@ from django.db import connection, transaction
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def check_deploy(**environment):
-    """`manage.py check --deploy` in a fresh process on the real settings, with only `environment` set."""
+def fresh_process(*args: str, **environment):
+    """`python *args` in a fresh process on the real settings, with only `environment` set."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
     env.update(DJANGO_SETTINGS_MODULE="config.settings", **environment)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+def check_deploy(**environment):
+    return fresh_process("manage.py", "check", "--deploy", "--fail-level", "WARNING", **environment)
 
 
 def test_it_passes_the_deployment_checks_in_production():
@@ -109,3 +106,21 @@ def test_it_takes_the_sqlite_write_lock_when_a_transaction_starts():
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+def start_site(**environment):
+    """Load the WSGI application, as gunicorn and runserver do."""
+    return fresh_process("-c", "import config.wsgi", **environment)
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = start_site()
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "export DJANGO_SECRET_KEY=" in result.stderr
+
+
+def test_it_starts_with_a_secret_key_or_in_debug():
+    assert start_site(DJANGO_SECRET_KEY=secrets.token_urlsafe(64)).returncode == 0
+    assert start_site(DJANGO_DEBUG="1").returncode == 0

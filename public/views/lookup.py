@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.addresses import client_address
 from credits.models import Entry
 from credits.selectors import standing, statement, year_points_by_domain
 from exchange.selectors import household_redemptions
-from history.middleware import client_address
 from households.errors import DomainError
 from households.models import Household, Village
 from households.selectors import star_levels, stars_for
