@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.schema import errors
+from config.replica import reads_from_replica
 from households.models import Village
 from public.selectors import village_board
 
@@ -61,6 +62,7 @@ class BoardView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: BoardSerializer, **errors(404)}, auth=[])
+    @reads_from_replica
     def get(self, request, village_code):
         village = get_object_or_404(Village, code=village_code)
         return Response(BoardSerializer(asdict(village_board(village))).data)

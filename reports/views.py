@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from config.replica import reads_from_replica
 from households.selectors import villages_for
 from reports import charts
 from reports.forms import WHOLE, ReportForm
@@ -22,6 +23,7 @@ def _reads_whole_town(user) -> bool:
 
 
 @login_required
+@reads_from_replica
 def report(request):
     villages = list(villages_for(request.user).select_related("town").order_by("town__name", "name"))
     if not villages:

@@ -8,7 +8,6 @@ PostgreSQL server) and the media folder at a new empty folder.
 import os
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+from tests.processes import django_env, manage
 
 
 @dataclass
@@ -29,13 +28,7 @@ class Elsewhere:
     media: Path
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.test_settings",
-            "DATABASE_URL": self.url,
-            "DJANGO_MEDIA_ROOT": str(self.media),
-        }
-        return subprocess.run([sys.executable, MANAGE, *args], env=env, capture_output=True, text=True, timeout=300)
+        return manage(*args, env=django_env(self.url, DJANGO_MEDIA_ROOT=str(self.media)))
 
     def tables(self) -> int:
         if self.url.startswith("sqlite"):

@@ -5,11 +5,6 @@ behind the services' back, and a stray entry can be inserted (INSERT is allowed;
 """
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.db.models import F
@@ -20,6 +15,7 @@ from credits.selectors import ledger_differences, year_score_differences
 from credits.services import entry_adjust, entry_record, entry_reverse
 from households.models import Household
 from tests.credits.ledger import reconcile, refused_reconcile
+from tests.processes import database_url_of_this_test, django_env, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -124,20 +120,13 @@ def test_it_lists_every_household_that_differs(a1, a2, b1):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_exits_non_zero_from_the_command_line(a1, settings):
+def test_it_exits_non_zero_from_the_command_line(a1):
     Household.objects.filter(pk=a1.pk).update(balance=0)
-    manage = Path(__file__).resolve().parents[2] / "manage.py"
-    # The child process reads the same test database this test has just written to.
-    test_database = settings.DATABASES["default"]["NAME"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
-    if "DATABASE_URL" in env:
-        env["DATABASE_URL"] = urlsplit(env["DATABASE_URL"])._replace(path=f"/{test_database}").geturl()
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{test_database}"
+    env = django_env(database_url_of_this_test())
 
-    failed = subprocess.run([sys.executable, manage, "reconcile"], env=env, capture_output=True, text=True)
+    failed = manage("reconcile", env=env)
     Household.objects.filter(pk=a1.pk).update(balance=100)
-    clean = subprocess.run([sys.executable, manage, "reconcile"], env=env, capture_output=True, text=True)
+    clean = manage("reconcile", env=env)
 
     assert failed.returncode == 1, failed.stderr
     assert "nongfeng/0001" in failed.stdout
