@@ -122,10 +122,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every atomic block take the write lock when it starts, so two writers queue
     # on the busy timeout instead of one failing with "database is locked" halfway through.
     # WAL lets readers go on while a writer works; FULL sync keeps a committed entry on power loss.
+    # Recursive triggers make INSERT OR REPLACE fire the DELETE triggers of the row it replaces,
+    # so the append-only tables refuse it (credits/sql/).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;"
+        ),
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", str(BASE_DIR / "test_db.sqlite3"))}
 

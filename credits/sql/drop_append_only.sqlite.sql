@@ -1,2 +1,3 @@
 DROP TRIGGER IF EXISTS credits_entry_no_update;
 DROP TRIGGER IF EXISTS credits_entry_no_delete;
+DROP TRIGGER IF EXISTS credits_entry_no_replace;

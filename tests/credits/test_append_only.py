@@ -135,3 +135,60 @@ def test_it_refuses_edits_outside_any_transaction(a1, entry):
         Entry.objects.filter(pk=entry.pk).delete()
 
     assert Entry.objects.get(pk=entry.pk).points == 2
+
+
+def replacing(table: str, *, form: str = "INSERT OR REPLACE", **changed: str) -> str:
+    """SQL that writes a copy of the row of id %s of `table` over it, with the `changed` columns'
+    values replaced by SQL expressions, as each database allows."""
+    with connection.cursor() as cursor:
+        columns = [column.name for column in connection.introspection.get_table_description(cursor, table)]
+    values = ", ".join(changed.get(column, column) for column in columns)
+    statement = f"INTO {table} ({', '.join(columns)}) SELECT {values} FROM {table} WHERE id = %s"
+    if connection.vendor == "postgresql":
+        # PostgreSQL has no REPLACE; its upsert is an UPDATE, which the row trigger sees.
+        return f"INSERT {statement} ON CONFLICT (id) DO UPDATE SET id = excluded.id"
+    return f"{form} {statement}"
+
+
+def truncate(table: str) -> None:
+    with connection.cursor() as cursor:
+        # Check the test transaction's deferred foreign keys now: TRUNCATE refuses a table with
+        # checks pending, which would hide whether the trigger refuses it.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+
+
+@pytest.mark.parametrize("form", ["INSERT OR REPLACE", "REPLACE"])
+def test_it_refuses_replacing_an_entry(a1, entry, form):
+    before = ledger(a1)
+
+    with refused_by_trigger(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(replacing("credits_entry", form=form, points="1003"), [entry.pk])
+
+    assert ledger(a1) == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="recursive triggers are SQLite's")
+def test_it_refuses_replacing_an_entry_on_a_connection_without_recursive_triggers(a1, entry):
+    # As the sqlite3 shell opens the file: REPLACE then deletes without the DELETE trigger.
+    before = ledger(a1)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA recursive_triggers = OFF")
+    try:
+        with refused_by_trigger(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(replacing("credits_entry", points="1003"), [entry.pk])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA recursive_triggers = ON")
+
+    assert ledger(a1) == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+def test_it_refuses_truncating_the_ledger(a1, entry):
+    before = ledger(a1)
+
+    with refused_by_trigger(), transaction.atomic():
+        truncate("credits_entry")
+
+    assert ledger(a1) == before

@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from exchange.models import Product, Redemption, RedemptionLine, RedemptionVoid, StockMovement
 from exchange.services import redemption_void
+from tests.credits.test_append_only import replacing, truncate
 from tests.exchange.conftest import books, redeem
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,24 @@ def test_it_refuses_a_negative_stock_in_the_database(soap):
             cursor.execute("UPDATE exchange_product SET stock = stock - 21 WHERE id = %s", [soap.pk])
 
     assert Product.objects.get(pk=soap.pk).stock == 20
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_it_refuses_replacing_a_row(history, table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(id) FROM {table}")
+        (row_id,) = cursor.fetchone()
+
+    with refused_by_trigger(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(replacing(table), [row_id])
+
+    assert books() == history
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+@pytest.mark.parametrize("table", TABLES)
+def test_it_refuses_truncating(history, table):
+    with refused_by_trigger(), transaction.atomic():
+        truncate(table)
+
+    assert books() == history

@@ -1,0 +1,16 @@
+"""Install the append-only triggers again (the SQL is idempotent): SQLite gains a trigger refusing
+INSERT OR REPLACE of an existing entry, PostgreSQL one refusing TRUNCATE."""
+
+from django.db import migrations
+
+from credits import append_only
+
+
+def install(apps, schema_editor):
+    append_only.install(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("credits", "0006_recorded_time_default")]
+
+    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
