@@ -3,6 +3,8 @@
 Each app that keeps append-only tables holds their SQL beside its migrations, in `<app>/sql/`,
 one file per database vendor, so a reviewer reads exactly what runs on SQLite and PostgreSQL:
 the ledger's entries here, and the shop's movements, redemptions and voids in `exchange/sql/`.
+A table is append-only when a BEFORE UPDATE trigger refuses its updates; `tables()` finds them
+that way on PostgreSQL, where the site's own role may only insert into and read them.
 """
 
 from pathlib import Path
@@ -34,3 +36,17 @@ def remove(connection, app_label: str = "credits") -> None:
 def guarded_apps() -> list[str]:
     """The installed apps that keep append-only tables."""
     return [config.label for config in apps.get_app_configs() if (Path(config.path) / "sql").is_dir()]
+
+
+def tables(connection) -> list[str]:
+    """The PostgreSQL tables of the current schema that a BEFORE UPDATE trigger keeps append-only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT event_object_table FROM information_schema.triggers
+            WHERE trigger_schema = current_schema() AND event_manipulation = 'UPDATE'
+              AND action_timing = 'BEFORE'
+            ORDER BY 1
+            """
+        )
+        return [table for (table,) in cursor.fetchall()]
