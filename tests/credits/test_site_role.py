@@ -25,6 +25,7 @@ pytestmark = [
 ]
 
 APPEND_ONLY = [
+    "history_change",
     "credits_entry",
     "exchange_stockmovement",
     "exchange_redemption",

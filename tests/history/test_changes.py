@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from credits.services import rule_update
 from history.models import Change
 from households.models import StarLevel
+from tests.credits.test_append_only import replacing, truncate
 from tests.households.test_stars import change_url, village_form
 
 pytestmark = pytest.mark.django_db
@@ -75,5 +76,18 @@ def test_the_database_refuses_to_edit_or_delete_the_history(village_a):
     ):
         with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [change.pk])
+
+    assert Change.objects.get().object_repr == change.object_repr
+
+
+def test_the_database_refuses_to_replace_or_truncate_the_history(village_a):
+    StarLevel.objects.create(village=village_a, stars=1, min_score=111)
+    change = Change.objects.get()
+
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(replacing("history_change", object_repr="'x'"), [change.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+            truncate("history_change")
 
     assert Change.objects.get().object_repr == change.object_repr

@@ -11,6 +11,6 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("credits", "0006_recorded_time_default")]
+    dependencies = [("credits", "0007_printable_text")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]

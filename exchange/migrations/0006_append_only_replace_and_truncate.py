@@ -11,6 +11,6 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("exchange", "0004_recorded_time_default")]
+    dependencies = [("exchange", "0005_printable_text")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]
