@@ -19,7 +19,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from credits.services import NewHousehold, household_open_batch
-from households.models import Household, Village
+from households.models import Household, Village, number_key
 from households.selectors import villages_for
 from households.services import household_update_batch
 from households.validators import control_character_in
@@ -133,14 +133,15 @@ class HouseholdImportResource(resources.ModelResource):
         writable_ids = {village.pk for village in writable}
         known = Household.objects.filter(
             village__in=[v for v in self.villages.values() if v.pk in writable_ids],
-            number__in={row["number"] for row in rows if row["number"]},
+            number_key__in={number_key(row["number"]) for row in rows if row["number"]},
         ).select_related("village")
-        self.existing = {(household.village_id, household.number): household for household in known}
-        seen = Counter((row["village"], row["number"]) for row in rows if row["number"])
+        # A known number, however padded in the sheet (4 for 0004), updates that household.
+        self.existing = {(household.village_id, household.number_key): household for household in known}
+        seen = Counter((row["village"], number_key(row["number"])) for row in rows if row["number"])
         first_line: dict[tuple[str, str], int] = {}
         for index, row in enumerate(rows, start=self.preamble + 1):
             errors = self._row_faults(row, writable_ids)
-            key = (row["village"], row["number"])
+            key = (row["village"], number_key(row["number"]))
             if row["number"] and seen[key] > 1:
                 if key in first_line:
                     message = _("Household number %(number)s appears twice in the sheet (also on line %(line)d).")
@@ -218,7 +219,7 @@ class HouseholdImportResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         values = self._row_values(row)
         village = self.villages.get(values["village"])
-        return village and self.existing.get((village.pk, values["number"]))
+        return village and self.existing.get((village.pk, number_key(values["number"])))
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if getattr(instance, "is_sheet_heading", False):

@@ -20,7 +20,7 @@ from credits.admin import pages
 from exchange.models import Product, Redemption, RedemptionLine, Shop, StockMovement
 from exchange.resources import RedemptionExportResource
 from exchange.services import product_restock, product_stocktake, redemption_void
-from households.admin import AppendOnlyAdmin, ScopedAdmin, may_write
+from households.admin import AppendOnlyAdmin, HouseholdRowSearch, ScopedAdmin, may_write
 from households.errors import DomainError
 from households.exports import SheetExportMixin
 from households.selectors import villages_for
@@ -227,11 +227,10 @@ class RedemptionLineInline(admin.TabularInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(SheetExportMixin, AppendOnlyAdmin, ShopScopedAdmin):
+class RedemptionAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin, ShopScopedAdmin):
     list_display = ("number_link", "created_at", "household", "shop", "total", "shopkeeper", "voided")
     list_filter = (("shop", admin.RelatedOnlyFieldListFilter), ("created_at", admin.DateFieldListFilter))
     list_select_related = ("household", "shop", "shopkeeper", "void")
-    search_fields = ("=household__number", "household__head_name", "^household__head_initials")
     show_full_result_count = False
     fields = ("household", "shop", "shopkeeper", "created_at", "total", "entry", "void_state")
     readonly_fields = fields

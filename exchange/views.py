@@ -18,7 +18,7 @@ from exchange.selectors import products_on_sale, recent_redemptions, shops_for
 from exchange.services import redemption_create
 from households.errors import DomainError
 from households.models import Household
-from households.selectors import card_token_in, household_search, star_levels, stars_for
+from households.selectors import card_token_in, household_numbered, household_search, star_levels, stars_for
 
 SEARCH_LIMIT = 20
 
@@ -50,10 +50,11 @@ def shop_counter(request, shop_id: int):
     if query:
         households = Household.objects.filter(village=shop.village)
         token = card_token_in(query)
+        # A scanned card, or a number typed in full (4 for 0004), names one household: go to it.
+        match = households.filter(card_token=token).first() if token else household_numbered(households, query)
+        if match:
+            return redirect("counter:household", shop_id=shop.pk, household_id=match.pk)
         if token:
-            match = households.filter(card_token=token).first()
-            if match:
-                return redirect("counter:household", shop_id=shop.pk, household_id=match.pk)
             results = []
         else:
             results = list(household_search(households, query).order_by("number")[: SEARCH_LIMIT + 1])

@@ -5,7 +5,9 @@ ledger entries (see `credits.models`); only the ledger's services change them. S
 through plain many-to-many assignments: a clerk to villages, an officer to towns.
 """
 
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -69,6 +71,8 @@ class Household(models.Model):
         Village, on_delete=models.PROTECT, related_name="households", verbose_name=_("village")
     )
     number = models.CharField(_("household number"), max_length=20, validators=[printable])
+    # The number as people type it, zeros and width aside (0004 → 4), kept so search can use an index.
+    number_key = models.CharField(_("number key"), max_length=20, editable=False)
     head_name = models.CharField(_("head of household"), max_length=50, validators=[printable])
     # Pinyin initials of the head's name (应美凤 → ymf), kept so search can use an index.
     head_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False)
@@ -91,6 +95,8 @@ class Household(models.Model):
         permissions = [("view_full_phone", _("Can see phone numbers in full in exports"))]
         constraints = [
             models.UniqueConstraint(fields=["village", "number"], name="household_number_unique_in_village"),
+            # 4 and 0004 would be one household to anyone typing them: they cannot be two.
+            models.UniqueConstraint(fields=["village", "number_key"], name="household_number_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(active=True) | models.Q(closed_on__isnull=False),
                 name="household_closed_has_date",
@@ -130,6 +136,16 @@ class StarLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village} {'★' * self.stars} ≥ {self.min_score}"
+
+
+LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def number_key(number: str) -> str:
+    """0004, ０００４ and 4 are one number to a person: full width folded, case and spaces dropped,
+    and the zeros in front of each run of digits (A-007 → A-7, 3组005 → 3组5)."""
+    plain = "".join(unicodedata.normalize("NFKC", number).split()).upper()
+    return LEADING_ZEROS.sub("", plain)[:20]
 
 
 def mask_phone(phone: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from households.models import Household, StarLevel, Village
+from households.models import Household, StarLevel, Village, number_key
 
 
 def villages_for(user, *, write: bool = False) -> QuerySet[Village]:
@@ -36,17 +36,29 @@ def may_change_village(user, village_id: int) -> bool:
     return villages_for(user, write=True).filter(pk=village_id).exists()
 
 
-def household_search(queryset: QuerySet[Household], term: str) -> QuerySet[Household]:
-    """Households whose number, head's name or pinyin initials match what a person typed."""
+def household_match(term: str, *, path: str = "") -> Q:
+    """Households whose number (however padded: 4 finds 0004), head's name or pinyin initials
+    match what a person typed; `path` leads from the rows searched to their household."""
     term = term.strip()
     if not term:
-        return queryset
-    return queryset.filter(
-        Q(number__iexact=term)
-        | Q(number__istartswith=term)
-        | Q(head_name__contains=term)
-        | Q(head_initials__istartswith=term.lower())
+        return Q()
+    key = number_key(term)
+    return (
+        Q(**{f"{path}number_key__startswith": key})
+        | Q(**{f"{path}number__startswith": term})
+        | Q(**{f"{path}head_name__contains": term})
+        | Q(**{f"{path}head_initials__startswith": term.lower()})
     )
+
+
+def household_search(queryset: QuerySet[Household], term: str) -> QuerySet[Household]:
+    return queryset.filter(household_match(term))
+
+
+def household_numbered(queryset: QuerySet[Household], term: str) -> Household | None:
+    """The household whose number is what a person typed, zeros or not, if there is one."""
+    key = number_key(term)
+    return queryset.filter(number_key=key).first() if key else None
 
 
 # A household card's QR code holds its lookup link, …/lookup/c/<token>/; a scanner at the counter

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from households.models import Household, Village
+from households.models import Household, Village, number_key
 from public.errors import LookupLocked, LookupRefused
 from public.models import LookupGuard
 
@@ -51,7 +51,8 @@ def lookup_by_pin(*, village: Village, number: str, pin: str, address: str, now:
             raise LookupLocked(until=_lock(key, now=now))
         claimed.append(key)
 
-    household = Household.objects.select_related("village").filter(village=village, number=number).first()
+    households = Household.objects.select_related("village")
+    household = households.filter(village=village, number_key=number_key(number)).first()
     if _pin_matches(household, pin):
         LookupGuard.objects.filter(key=household_guard).update(failures=0, locked_until=None)
         _give_back(address_guard)
@@ -76,7 +77,8 @@ def lookup_guards_purge(*, now: datetime | None = None) -> int:
 
 
 def household_key(village_id: int, number: str) -> str:
-    return f"household:{village_id}:{number.strip()[:40]}"
+    # By the number's key: 4 and 0004 are one household, and share its count of failures.
+    return f"household:{village_id}:{number_key(number)}"
 
 
 def address_key(address: str) -> str:

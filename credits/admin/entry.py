@@ -21,7 +21,7 @@ from credits.forms import ReverseForm
 from credits.models import Entry
 from credits.resources import EntryExportResource
 from credits.services import entry_reverse
-from households.admin import AppendOnlyAdmin, VillageListFilter, may_write
+from households.admin import AppendOnlyAdmin, HouseholdRowSearch, VillageListFilter, may_write
 from households.errors import DomainError
 from households.exports import SheetExportMixin
 from households.selectors import villages_for
@@ -73,7 +73,7 @@ class DateRangeFilter(admin.ListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(SheetExportMixin, AppendOnlyAdmin):
+class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
     change_form_template = "admin/credits/entry/change_form.html"
     list_display = (
         "created_at",
@@ -94,8 +94,6 @@ class EntryAdmin(SheetExportMixin, AppendOnlyAdmin):
         ("household__village", VillageListFilter),
     )
     list_select_related = ("household", "recorded_by")
-    search_fields = ("=household__number", "household__head_name", "^household__head_initials")
-    search_help_text = gettext_lazy("Household number, head's name, or pinyin initials.")
     # Counting a county's whole ledger on every page would be slow, and nobody needs the total.
     show_full_result_count = False
     fields = (

@@ -11,7 +11,7 @@ from django.utils import timezone
 from credits.models import Entry
 from credits.services.ledger import _post
 from households.errors import HouseholdNumberTaken, NotYours
-from households.models import Household, Village
+from households.models import Household, Village, number_key
 from households.selectors import villages_for
 from households.services import ensure_may_change, initials_of
 
@@ -39,6 +39,7 @@ def household_open(
             household = Household.objects.create(
                 village=village,
                 number=number,
+                number_key=number_key(number),
                 head_name=head_name.strip(),
                 head_initials=initials_of(head_name.strip()),
                 group=group.strip(),
@@ -53,8 +54,10 @@ def household_open(
                 by=by,
             )
     except IntegrityError:
-        if Household.objects.filter(village=village, number=number).exists():
-            raise HouseholdNumberTaken(number=number) from None
+        # Named as the village wrote it: 0004 is taken when someone types 4.
+        taken = Household.objects.filter(village=village, number_key=number_key(number)).first()
+        if taken:
+            raise HouseholdNumberTaken(number=taken.number) from None
         raise
     return household
 
@@ -91,6 +94,7 @@ def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: d
             Household(
                 village=new.village,
                 number=new.number.strip(),
+                number_key=number_key(new.number),
                 head_name=name,
                 head_initials=initials_of(name),
                 group=new.group.strip(),
@@ -121,7 +125,7 @@ def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: d
             )
     except IntegrityError:
         taken = Household.objects.filter(
-            village_id__in=village_ids, number__in=[row.number for row in rows]
+            village_id__in=village_ids, number_key__in=[row.number_key for row in rows]
         ).values_list("number", flat=True)
         if taken:
             raise HouseholdNumberTaken(number=", ".join(sorted(taken)[:5])) from None

@@ -42,6 +42,7 @@ def test_it_filters_households_by_village_group_search_and_state(api, olivia, a1
     assert numbers(f"village={a1.village_id}") == [("nongfeng", "0001"), ("nongfeng", "0002")]
     assert numbers("group=第一组") == [("nongfeng", "0001"), ("yongfeng", "0001")]
     assert numbers("q=ymf") == [("nongfeng", "0001")]
+    assert numbers("q=2") == [("nongfeng", "0002")]
     assert numbers("q=王建") == [("nongfeng", "0002")]
     assert numbers("active=false") == [("nongfeng", "0002")]
     assert client.get("/api/households/?village=abc").json()["code"] == "invalid"

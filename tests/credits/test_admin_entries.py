@@ -106,6 +106,7 @@ def test_it_finds_entries_by_household_number_or_name(client, alice, a1, a2):
 
     assert {e.household_id for e in client.get(changelist, {"q": "王建国"}).context["cl"].result_list} == {a2.pk}
     assert {e.household_id for e in client.get(changelist, {"q": "0001"}).context["cl"].result_list} == {a1.pk}
+    assert {e.household_id for e in client.get(changelist, {"q": "1"}).context["cl"].result_list} == {a1.pk}
 
 
 def test_it_never_adds_changes_or_deletes_entries_in_the_admin(client, alice, admin_user, a1):

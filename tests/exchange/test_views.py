@@ -123,7 +123,7 @@ def test_it_lets_a_shopkeeper_of_two_shops_choose_one(client, sam, shop_a, shop_
 # --- Finding a household -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["0001", "应美凤", "ymf", "YMF", " 美凤 "])
+@pytest.mark.parametrize("query", ["0001", "1", "01", "应美凤", "ymf", "YMF", " 美凤 "])
 def test_it_finds_a_household_by_number_name_or_initials(at_counter, shop_a, a1, a2, b1, query):
     response = at_counter.get(shop_url(shop_a), {"q": query})
 

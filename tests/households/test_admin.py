@@ -97,7 +97,7 @@ def test_it_masks_phone_numbers_in_the_list(client, alice, a1):
     assert "13812341234" not in page
 
 
-@pytest.mark.parametrize("term", ["ymf", "YMF", "应美", "0001"])
+@pytest.mark.parametrize("term", ["ymf", "YMF", "应美", "0001", "1"])
 def test_it_finds_a_household_by_number_name_or_pinyin_initials(client, alice, a1, a2, term):
     client.force_login(alice)
 

@@ -156,6 +156,16 @@ def test_it_updates_a_known_household_without_touching_its_ledger(client, alice,
     reconcile()
 
 
+def test_it_updates_a_known_household_whose_number_the_sheet_writes_without_zeros(client, alice, a1):
+    client.force_login(alice)
+
+    import_sheet(client, [["户号", "户主", "村民小组"], ["1", "应美凤", "第五组"]])
+
+    a1.refresh_from_db()
+    assert a1.group == "第五组"
+    assert Household.objects.filter(village=a1.village).count() == 1
+
+
 def test_it_imports_nothing_when_one_row_is_bad_and_names_every_bad_row(client, alice, bob, village_a, village_b):
     client.force_login(alice)
     rows = [

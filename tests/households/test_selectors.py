@@ -76,6 +76,8 @@ def test_it_scopes_households_to_the_villages_of_the_person_asking(alice, bob, o
     [
         ("0001", ["0001"]),  # the number, exactly
         ("000", ["0001", "0002"]),  # the start of a number
+        ("1", ["0001"]),  # the number without its zeros
+        ("０２", ["0002"]),  # in full width, from a Chinese keyboard
         ("美凤", ["0001"]),  # part of the head's name
         ("王建国", ["0002"]),
         ("ym", ["0001"]),  # pinyin initials, as typed on a phone

@@ -8,7 +8,7 @@ from django.utils import timezone
 from credits.models import Entry
 from credits.services import household_open
 from households.errors import HouseholdNumberTaken, NotYours
-from households.models import Household
+from households.models import Household, number_key
 from households.services import household_close, household_reopen, household_update, initials_of
 from tests.factories import VillageFactory, open_household
 
@@ -104,6 +104,22 @@ def test_it_refuses_a_number_already_used_in_the_village(village_a, alice, a1):
 def test_it_refuses_a_number_that_differs_only_by_spaces(village_a, alice, a1):
     with pytest.raises(HouseholdNumberTaken):
         household_open(village=village_a, number=" 0001 ", head_name="另一户", by=alice)
+
+
+@pytest.mark.parametrize("number", ["1", "01", "０００１"])
+def test_it_refuses_a_number_that_differs_only_by_its_padding(village_a, alice, a1, number):
+    with pytest.raises(HouseholdNumberTaken) as refused:
+        household_open(village=village_a, number=number, head_name="另一户", by=alice)
+
+    assert "0001" in refused.value.message
+    assert Household.objects.filter(village=village_a).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "key"), [("0004", "4"), ("４", "4"), ("a-007", "A-7"), ("3组005", "3组5"), ("000", "0")]
+)
+def test_it_keys_a_number_as_people_read_it(number, key):
+    assert number_key(number) == key
 
 
 def test_it_allows_the_same_number_in_another_village(a1, village_b, bob):

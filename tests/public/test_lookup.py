@@ -130,6 +130,11 @@ def test_it_opens_the_record_with_the_number_and_the_pin(client, a1, a1_pin):
     assert 'id="lk-leave"' in page
 
 
+@pytest.mark.parametrize("number", ["1", "01", " 0001 "])
+def test_it_finds_the_household_however_its_number_is_padded(client, a1, a1_pin, number):
+    assert look_up(client, a1.village, number, a1_pin).url == ME
+
+
 def test_it_takes_full_width_digits_from_a_chinese_keyboard(client, a1, a1_pin):
     response = look_up(client, a1.village, "０００１", "２４６８")
 

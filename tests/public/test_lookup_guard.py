@@ -54,6 +54,12 @@ class TestHouseholdLimit:
         assert attempt(a1) is LookupLocked
         assert attempt(a1, address="10.9.9.9") is LookupLocked
 
+    def test_it_counts_one_households_failures_together_however_its_number_is_padded(self, a1, a1_pin):
+        results = [attempt(a1, number, pin=WRONG) for number in ["1", "01", "001", "0001", "１"]]
+
+        assert results == [LookupRefused] * 4 + [LookupLocked]
+        assert attempt(a1) is LookupLocked
+
     def test_it_says_until_when_it_is_locked(self, a1, a1_pin):
         now = timezone.now()
         for _n in range(5):
