@@ -1,13 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from config.views import healthz, readyz
 from public.views.board import home
-
-admin.site.site_header = admin.site.site_title = _("Xiangfeng points")
-admin.site.index_title = _("Village points ledger")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,4 +1,5 @@
-"""Pages of the project itself, outside every app: the probes a load balancer and a monitor call."""
+"""Pages of the project itself, outside every app: the probes a load balancer and a monitor call,
+and the page for a form sent with a stale security token."""
 
 from functools import cache
 
@@ -6,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -41,3 +43,8 @@ def readyz(request):
     if missing := _migrations_on_disk() - applied:
         return HttpResponse(f"migrations not applied: {len(missing)}", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a missing or stale security token: say so plainly, and how to send it again."""
+    return render(request, "403_csrf.html", status=403)

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -113,6 +113,12 @@ class ProductAdmin(ShopScopedAdmin):
     fields = ("shop", "name", "unit", "price", "low_stock", "active", "position", "stock")
     readonly_fields = ("stock",)
 
+    def get_queryset(self, request):
+        # Whether the user may restock and count each product: the links show only where they may.
+        may_move = request.user.has_perm("exchange.add_stockmovement")
+        movable = Q(shop__village__in=villages_for(request.user, write=True)) if may_move else Q(pk__in=[])
+        return super().get_queryset(request).annotate(movable=ExpressionWrapper(movable, output_field=BooleanField()))
+
     def get_readonly_fields(self, request, obj=None):
         # A product stays in the shop it was first stocked in; its movements belong there.
         return ("stock", "shop") if obj else ("stock",)
@@ -131,8 +137,10 @@ class ProductAdmin(ShopScopedAdmin):
             return format_html('<strong style="color:#b3261e">⚠ {}</strong>', product.stock)
         return product.stock
 
-    @admin.display(description="")
+    @admin.display(description="", empty_value="")
     def stock_actions(self, product):
+        if not product.movable:
+            return ""
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:exchange_product_restock", args=[product.pk]),

@@ -169,7 +169,7 @@ def test_it_lets_the_officer_read_the_statement_but_not_record(client, olivia, a
 def test_it_shows_no_statement_to_staff_without_a_role(client, mallory, a1):
     client.force_login(mallory)
 
-    assert client.get(statement_url(a1)).status_code == 403
+    assert client.get(statement_url(a1), follow=True).status_code == 403
 
 
 # Recording and adjusting

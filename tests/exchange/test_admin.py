@@ -92,14 +92,23 @@ def test_it_lets_the_officer_read_both_villages_and_change_nothing(client, olivi
     assert Product.objects.get(pk=soap.pk).name == "洗衣皂"
 
 
-def test_it_gives_the_shopkeeper_nothing_of_the_shop_in_the_admin(client, sam, world, soap):
+def test_it_sends_the_shopkeeper_from_the_admin_to_the_counter(client, sam, world, shop_a, soap):
     client.force_login(sam)
+    before = books()
 
-    for name in ("shop", "product", "redemption", "stockmovement"):
-        assert client.get(url(f"{name}_changelist")).status_code == 403
-    for address in (url("product_restock", soap), url("redemption_void", world["sale_a"])):
-        assert client.get(address).status_code in (403, 404)
-    assert "exchange" not in [app["app_label"] for app in client.get(reverse("admin:index")).context["app_list"]]
+    response = client.get(reverse("admin:index"), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("counter:shop", args=[shop_a.pk])
+    assert "you serve at the counter" in response.content.decode()
+    for address in (
+        *(url(f"{name}_changelist") for name in ("shop", "product", "redemption", "stockmovement")),
+        url("product_restock", soap),
+        url("redemption_void", world["sale_a"]),
+    ):
+        response = client.get(address)
+        assert response.status_code == 403
+        assert "you serve at the counter" in response.content.decode()
+    assert books() == before
 
 
 # --- Goods -------------------------------------------------------------------------------------
@@ -272,3 +281,14 @@ def test_it_lets_no_one_change_or_delete_the_shops_history(english, alice, world
     assert english.post(url("product_delete", soap)).status_code == 403
     assert english.get(url("redemption_add")).status_code == 403
     assert Shop.objects.count() == 2
+
+
+def test_it_shows_the_restock_and_stocktake_links_only_to_who_may_use_them(client, alice, olivia, shop_a, soap):
+    restock = reverse("admin:exchange_product_restock", args=[soap.pk])
+    changelist = reverse("admin:exchange_product_changelist")
+
+    client.force_login(olivia)
+    assert restock not in client.get(changelist).content.decode()
+    assert client.get(restock).status_code == 403
+    client.force_login(alice)
+    assert restock in client.get(changelist).content.decode()
