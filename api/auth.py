@@ -1,11 +1,11 @@
 """`POST /api/auth/token/`: a user's API token for their username and password.
 
-Logins here count toward django-axes' lockout like the login page's: after repeated failures the
-username is locked on that address for a while, answered as a 429 in the API's own error body.
+Logins here count toward the same lockout as the login pages (`accounts.services.user_authenticate`).
+A refusal says whether it counted and how many attempts are left: 400 `bad_credentials` with
+`counted: true` and `attempts_left`; 429 `locked_out` with `counted`, `locked_until` and a
+`Retry-After` header. Invalid input (no password) is a 400 `invalid` and counts nothing.
 """
 
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -13,7 +13,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import ApiError
+from accounts.forms import locked_message, refused_message
+from accounts.guards import Locked, Refused
+from accounts.services import user_authenticate
 from api.schema import errors
 
 
@@ -35,19 +37,17 @@ class TokenView(APIView):
     def post(self, request):
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        django_request = request._request
-        user = authenticate(django_request, **credentials.validated_data)
-        if getattr(django_request, "axes_locked_out", False):
-            # Answered here in the API's body; axes' middleware would otherwise replace it with its page.
-            django_request.axes_locked_out = False
-            raise ApiError(
-                _("Too many failed logins: this account is locked for a while on this address."),
-                code="locked_out",
-                status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
-        if user is None or not user.is_active:
-            raise ApiError(
-                _("Wrong username or password."), code="bad_credentials", status_code=status.HTTP_400_BAD_REQUEST
+        try:
+            user = user_authenticate(request=request._request, **credentials.validated_data)
+        except Refused as refused:
+            body = {"code": "bad_credentials", "message": refused_message(refused), "counted": True}
+            return Response({**body, "attempts_left": refused.remaining}, status=status.HTTP_400_BAD_REQUEST)
+        except Locked as locked:
+            body = {"code": "locked_out", "message": locked_message(locked), "counted": locked.counted}
+            return Response(
+                {**body, "locked_until": locked.until.isoformat()},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": locked.retry_after()},
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

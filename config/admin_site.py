@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.forms import AdminLoginForm
 from exchange.selectors import shops_for
 
 
@@ -28,6 +29,8 @@ def may_use_admin(user) -> bool:
 class AdminSite(admin.AdminSite):
     site_header = site_title = gettext_lazy("Xiangfeng points")
     index_title = gettext_lazy("Village points ledger")
+    # Failures count toward the same lockout as the site's login (accounts/guards.py).
+    login_form = AdminLoginForm
 
     def has_permission(self, request):
         return may_use_admin(request.user)

@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "axes",
     "accounts",
     "rest_framework",
     "rest_framework.authtoken",
@@ -84,8 +83,6 @@ MIDDLEWARE = [
     "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so that a locked-out login attempt is answered before any view runs.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,18 +149,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
-# django-axes: lock a username on one address after repeated failures; counters in the database.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-# The client's address behind a proxy too, the same one the lookup counts.
-AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+# Logins (the login page, the admin's, the API's token) are held back against guessing by the
+# accounts app (accounts/services.py): failures per account on one address lock it for a while,
+# failures per address lock that address, and a slower ceiling per account across addresses locks
+# it except for an address that has not been failing. Each lock in a row lasts twice as long.
+XIANGFENG_LOGIN_MAX_FAILURES = env_int("XIANGFENG_LOGIN_MAX_FAILURES", 5)
+XIANGFENG_LOGIN_LOCK_MINUTES = env_int("XIANGFENG_LOGIN_LOCK_MINUTES", 15)
+XIANGFENG_LOGIN_ADDRESS_MAX_FAILURES = env_int("XIANGFENG_LOGIN_ADDRESS_MAX_FAILURES", 30)
+XIANGFENG_LOGIN_ACCOUNT_MAX_FAILURES = env_int("XIANGFENG_LOGIN_ACCOUNT_MAX_FAILURES", 20)
+XIANGFENG_LOGIN_ACCOUNT_WINDOW_HOURS = env_int("XIANGFENG_LOGIN_ACCOUNT_WINDOW_HOURS", 24)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -271,8 +265,9 @@ XIANGFENG_DEFAULT_STARS = [110, 120, 130, 140, 150]
 XIANGFENG_PUBLIC_URL = env("XIANGFENG_PUBLIC_URL").rstrip("/")
 
 # The villagers' lookup (`/lookup/`): after this many wrong PINs for one household its lookup
-# locks for this many minutes (the same span is the window the failures are counted in); one
-# address may fail this many times in that span, whichever households it tries.
+# locks for this many minutes (the same span is the window the failures are counted in), except
+# for an address that has not been failing; one address may fail this many times in that span,
+# whichever households it tries. See public/services.py.
 XIANGFENG_LOOKUP_MAX_FAILURES = env_int("XIANGFENG_LOOKUP_MAX_FAILURES", 5)
 XIANGFENG_LOOKUP_LOCK_MINUTES = env_int("XIANGFENG_LOOKUP_LOCK_MINUTES", 15)
 XIANGFENG_LOOKUP_ADDRESS_MAX_FAILURES = env_int("XIANGFENG_LOOKUP_ADDRESS_MAX_FAILURES", 20)

@@ -4,9 +4,9 @@ A wrong PIN, a household number that does not exist and a household without a PI
 same refusal (`LookupRefused`): the lookup must not tell a stranger which households exist.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.guards import clock
 from households.errors import DomainError
 
 
@@ -23,9 +23,5 @@ class LookupLocked(DomainError):
 
     def __init__(self, *, until):
         self.until = until
-        super().__init__(time=_clock(until))
+        super().__init__(time=clock(until))
 
-
-def _clock(moment) -> str:
-    """The time of day in the site's time zone, as 14:35: a lock lasts minutes, not days."""
-    return timezone.localtime(moment).strftime("%H:%M")

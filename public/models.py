@@ -1,8 +1,6 @@
-"""What the public pages keep: each village's board settings, and the lookup's brute-force guard.
+"""What the public pages keep: each village's board settings.
 
-The lookup (`/lookup/`) needs no account, so a household's PIN is the only lock on its record.
-`LookupGuard` counts failed attempts per household and per address in the database, so the
-limits hold across every gunicorn worker.
+The lookup's counters of wrong PINs are the accounts app's guards (accounts/guards.py).
 """
 
 from django.db import models
@@ -45,18 +43,3 @@ class BoardSettings(models.Model):
     def __str__(self) -> str:
         return str(self.village)
 
-
-class LookupGuard(models.Model):
-    """Failed lookups for one key ("household:<village id>:<number>" or "address:<ip>") in the current window."""
-
-    key = models.CharField(max_length=80, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_started = models.DateTimeField()
-    locked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("lookup guard")
-        verbose_name_plural = _("lookup guards")
-
-    def __str__(self) -> str:
-        return self.key

@@ -206,7 +206,7 @@ def test_it_accepts_the_session_with_csrf_only(client, alice, a1, award, passwor
 
 
 def test_it_locks_the_token_endpoint_after_repeated_failures_like_the_login_page(api, alice, password, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.XIANGFENG_LOGIN_MAX_FAILURES - 1):
         response = api().post("/api/auth/token/", {"username": "alice", "password": "wrong"}, format="json")
         assert response.status_code == 400
     locked = api().post("/api/auth/token/", {"username": "alice", "password": "wrong"}, format="json")

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Guard
 from credits.services import entry_adjust, entry_record, entry_reverse
 from exchange.services import product_restock, redemption_create, redemption_void
 from households.services import household_card_reissue, household_close, household_set_pin
-from public.models import LookupGuard
 from tests.factories import ProductFactory, RuleFactory, TownFactory, VillageFactory, open_household
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_it_says_what_is_wrong_with_bad_input_and_counts_nothing(
 
     assert response.status_code == 200
     assert errors_of(response) == [message]
-    assert not LookupGuard.objects.exists()
+    assert not Guard.objects.exists()
     assert "lookup" not in client.session
 
 
