@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from functools import wraps
 
 REPLICA = "replica"
-# The books and what the public pages show; not auth, sessions, axes or the API's keys.
+# The books and what the public pages show; not auth, sessions, the attempt guards or the API's keys.
 APPS_ON_REPLICA = frozenset({"households", "credits", "exchange", "public", "reports"})
 
 _reading_from_replica = ContextVar("reading_from_replica", default=False)

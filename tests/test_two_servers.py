@@ -77,11 +77,11 @@ def test_it_locks_a_login_out_on_both_servers(servers, alice, password, settings
     browser = Browser()
     statuses = [
         browser.submit(f"{servers[n % 2]}/accounts/login/", {"username": "alice", "password": "wrong"})
-        for n in range(settings.AXES_FAILURE_LIMIT)
+        for n in range(settings.XIANGFENG_LOGIN_MAX_FAILURES)
     ]
     right = {"username": "alice", "password": password}
 
-    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert statuses == [200] * (settings.XIANGFENG_LOGIN_MAX_FAILURES - 1) + [429]
     assert browser.submit(f"{servers[0]}/accounts/login/", right) == 429
     assert browser.submit(f"{servers[1]}/accounts/login/", right) == 429
 
