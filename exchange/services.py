@@ -31,6 +31,7 @@ from exchange.errors import (
 )
 from exchange.models import Product, Redemption, RedemptionLine, RedemptionVoid, Shop, StockMovement
 from exchange.selectors import may_serve
+from history.context import acting
 from households.errors import DomainError
 from households.models import Household
 from households.services import ensure_may_change
@@ -215,7 +216,7 @@ def _product_save(product: Product, *, name: str, unit: str, price: int, active:
         raise BadPrice()
     product.name, product.unit, product.price, product.active = name.strip(), unit.strip(), price, active
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(by):
             # Only the product's own columns: a sale's stock update must never be overwritten.
             if product.pk:
                 product.save(update_fields=["name", "unit", "price", "active", "low_stock", "position"])

@@ -12,6 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
+from history.context import acting
+from history.models import Change
+from history.services import changes_record_bulk
 from households.errors import BadPin, NotYours
 from households.models import Household, new_card_token
 from households.selectors import may_change_village, villages_for
@@ -48,7 +51,8 @@ def household_update(
     household.group = group.strip()
     household.address = address.strip()
     household.phone = phone.strip()
-    household.save(update_fields=["head_name", "head_initials", "group", "address", "phone"])
+    with acting(by):
+        household.save(update_fields=["head_name", "head_initials", "group", "address", "phone"])
     return household
 
 
@@ -67,27 +71,29 @@ def household_update_batch(*, households: list[Household], by) -> list[Household
         household.group = household.group.strip()
         household.address = household.address.strip()
         household.phone = household.phone.strip()
+    before = Household.objects.in_bulk([household.pk for household in households])
     with transaction.atomic():
         fields = ["head_name", "head_initials", "group", "address", "phone"]
         Household.objects.bulk_update(households, fields, batch_size=500)
+        pairs = [(before[household.pk], household) for household in households]
+        changes_record_bulk(pairs=pairs, action=Change.Action.UPDATE, by=by)
     return households
 
 
 def household_close(*, household: Household, by, on: date | None = None) -> Household:
     """Close a household: its history stays, and it accepts no new entries."""
     ensure_may_change(user=by, village_id=household.village_id)
-    closed_on = on or timezone.localdate()
-    with transaction.atomic():
-        Household.objects.filter(pk=household.pk).update(active=False, closed_on=closed_on)
-    household.active, household.closed_on = False, closed_on
+    household.active, household.closed_on = False, on or timezone.localdate()
+    with acting(by):
+        household.save(update_fields=["active", "closed_on"])
     return household
 
 
 def household_reopen(*, household: Household, by) -> Household:
     ensure_may_change(user=by, village_id=household.village_id)
-    with transaction.atomic():
-        Household.objects.filter(pk=household.pk).update(active=True, closed_on=None)
     household.active, household.closed_on = True, None
+    with acting(by):
+        household.save(update_fields=["active", "closed_on"])
     return household
 
 
@@ -100,12 +106,15 @@ def household_set_pin(*, household: Household, pin: str, by) -> None:
     if not PIN.fullmatch(pin):
         raise BadPin()
     household.pin_hash = make_password(pin)
-    Household.objects.filter(pk=household.pk).update(pin_hash=household.pin_hash)
+    # The history keeps that the PIN changed, never the PIN or its hash (`history.tracked`).
+    with acting(by):
+        household.save(update_fields=["pin_hash"])
 
 
 def household_card_reissue(*, household: Household, by) -> Household:
     """Issue a new card code: the old card's link and QR code stop working at once."""
     ensure_may_change(user=by, village_id=household.village_id)
     household.card_token = new_card_token()
-    Household.objects.filter(pk=household.pk).update(card_token=household.card_token)
+    with acting(by):
+        household.save(update_fields=["card_token"])
     return household

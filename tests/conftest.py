@@ -8,6 +8,7 @@ assignment at all and must see nothing. Households a1, a2 live in A and b1 in B.
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from tests.factories import (
@@ -31,6 +32,15 @@ def pytest_collection_modifyitems(items):
     other test on a database as the migrations left it.
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types(request):
+    """A transactional test starts on a database flushed and restored, whose content types may have
+    other ids than the ones cached in this process; the history of changes points at them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from credits.models import Entry
 from credits.services.ledger import _post
+from history.context import acting
+from history.models import Change
+from history.services import changes_record_bulk
 from households.errors import HouseholdNumberTaken, NotYours
 from households.models import Household, Village, number_key
 from households.selectors import villages_for
@@ -35,7 +38,7 @@ def household_open(
     points = settings.XIANGFENG_BASE_SCORE if opening_points is None else opening_points
     number = number.strip()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(by):
             household = Household.objects.create(
                 village=village,
                 number=number,
@@ -107,6 +110,7 @@ def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: d
     try:
         with transaction.atomic():
             created = Household.objects.bulk_create(rows, batch_size=500)
+            changes_record_bulk(pairs=[(None, household) for household in created], action=Change.Action.CREATE, by=by)
             Entry.objects.bulk_create(
                 [
                     Entry(
