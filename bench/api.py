@@ -166,15 +166,15 @@ def run_part(name: str) -> None:
 
 
 def make_world() -> dict:
-    from datetime import timedelta
+    from datetime import date, timedelta
 
     from django.contrib.auth.models import Group, User
     from django.db import transaction
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from credits.models import Rule
-    from credits.services import entry_record_batch, household_open
+    from credits.selectors import site_template
+    from credits.services import catalogue_adopt_template, entry_record_batch, household_open
     from exchange.models import Product, Shop
     from exchange.services import product_restock
     from households.models import Household, Town, Village
@@ -199,7 +199,15 @@ def make_world() -> dict:
                 village=village, number=f"{i:05d}", head_name="王建国", by=superuser, opening_points=1_000_000
             )
     households = list(Household.objects.filter(village=village))
-    rules = list(Rule.objects.filter(active=True, cap_per_year__isnull=True))
+    version = catalogue_adopt_template(
+        village=village,
+        template=site_template(),
+        name="基准村规民约",
+        meeting="基准",
+        effective_from=date(2000, 1, 1),
+        by=superuser,
+    )
+    rules = list(version.rules.filter(active=True, cap_per_year__isnull=True, cap_per_month__isnull=True))
     today = timezone.localdate()
     for n in range(HISTORY):
         entry_record_batch(

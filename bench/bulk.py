@@ -96,6 +96,8 @@ def generate_ledger(town, user, *, households: int, per: int) -> None:
                 "points": "points",
                 "in_score": "in_score",
                 "rule_name": "''",
+                "domain_name": "''",
+                "rule_standard": "''",
                 "occurred_on": "occurred_on",
                 "note": "''",
                 "recorded_by_id": str(user.pk),

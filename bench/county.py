@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from bench.bulk import insert_select
-from credits.models import Rule
-from credits.selectors import ledger_differences, reversal_mismatches, year_score_differences
+from credits.selectors import ledger_differences, reversal_mismatches, site_template, year_score_differences
 from households.models import Town, Village
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -141,7 +140,7 @@ def _entries(cursor, user, long_ids: list[int], *, per_mean: int, long_entries: 
     random(); rules are weighted by their yearly cap (垃圾分类, twelve a year, is common; 见义勇为 rare).
     """
     awards, deductions = [], []
-    for rule in Rule.objects.filter(active=True).order_by("id"):
+    for rule in site_template().rules.filter(active=True).order_by("id"):
         if rule.points > 0:
             awards += [rule.pk] * (rule.cap_per_year or 1)
         else:
@@ -158,6 +157,8 @@ def _entries(cursor, user, long_ids: list[int], *, per_mean: int, long_entries: 
             "in_score": "true",
             "rule_id": "rule_id",
             "rule_name": "rule_name",
+            "domain_name": "domain_name",
+            "rule_standard": "''",
             "occurred_on": "occurred_on",
             "note": "''",
             "recorded_by_id": str(user.pk),
@@ -170,7 +171,8 @@ def _entries(cursor, user, long_ids: list[int], *, per_mean: int, long_entries: 
                    CASE WHEN d.k = 1 THEN 'opening' WHEN r.points < 0 THEN 'deduction' ELSE 'award' END AS kind,
                    CASE WHEN d.k = 1 THEN 100 ELSE r.points END AS points,
                    CASE WHEN d.k = 1 THEN NULL ELSE r.id END AS rule_id,
-                   CASE WHEN d.k = 1 THEN '' ELSE r.name END AS rule_name
+                   CASE WHEN d.k = 1 THEN '' ELSE r.name END AS rule_name,
+                   CASE WHEN d.k = 1 THEN '' ELSE dm.name END AS domain_name
             FROM (
                 SELECT h.id AS household_id, k,
                        current_date - {HISTORY_DAYS} + ((k - 1) * {HISTORY_DAYS} / n.total)::int AS occurred_on,
@@ -183,6 +185,7 @@ def _entries(cursor, user, long_ids: list[int], *, per_mean: int, long_entries: 
                 CROSS JOIN LATERAL generate_series(1, n.total) AS k
             ) d
             LEFT JOIN credits_rule r ON r.id = d.rule_id
+            LEFT JOIN credits_domain dm ON dm.id = r.domain_id
         ) s
         WINDOW w AS (PARTITION BY household_id ORDER BY k)
         ORDER BY occurred_on, household_id, k""",
@@ -197,9 +200,11 @@ def _draw(a: int, b: int) -> str:
 def _reversals(cursor) -> None:
     """Undo the latest award of every REVERSED-th household, as the last entry of its chain."""
     cursor.execute(
-        f"""INSERT INTO credits_entry (household_id, kind, points, in_score, rule_id, rule_name, occurred_on,
-                                       note, recorded_by_id, created_at, score_after, balance_after, reverses_id)
-            SELECT a.household_id, 'reversal', -a.points, true, a.rule_id, a.rule_name, a.occurred_on,
+        f"""INSERT INTO credits_entry (household_id, kind, points, in_score, rule_id, rule_name, domain_name,
+                                       rule_standard, occurred_on, note, recorded_by_id, created_at, score_after,
+                                       balance_after, reverses_id)
+            SELECT a.household_id, 'reversal', -a.points, true, a.rule_id, a.rule_name, a.domain_name, '',
+                   a.occurred_on,
                    '录入错误', a.recorded_by_id, now(), l.score_after - a.points, l.balance_after - a.points, a.id
             FROM (SELECT DISTINCT ON (household_id) * FROM credits_entry
                   WHERE kind = 'award' AND household_id % {REVERSED} = 0 ORDER BY household_id, id DESC) a

@@ -49,9 +49,16 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.bulk import fill_one_ledger, generate_ledger  # noqa: E402
-from credits.models import Domain, Entry, Rule  # noqa: E402
+from credits.models import Entry  # noqa: E402
 from credits.selectors import ledger_differences, statement  # noqa: E402
-from credits.services import entry_record_batch, household_open  # noqa: E402
+from credits.services import (  # noqa: E402
+    catalogue_create,
+    domain_create,
+    entry_record_batch,
+    household_open,
+    rule_create,
+    version_adopt,
+)
 from households.models import Household, Town, Village  # noqa: E402
 
 RESULTS_MARK = "@@results@@ "
@@ -124,11 +131,15 @@ def bench_batch(village, user, *, quick: bool) -> list[dict]:
         households = [
             household_open(village=village, number=f"B{i:05d}", head_name="王建国", by=user) for i in range(max(sizes))
         ]
-    domain = Domain.objects.create(name="基准领域", position=99)
+    catalogue = catalogue_create(name="基准村规民约", village=village, by=user)
+    draft = catalogue.versions.get()
+    domain = domain_create(version=draft, name="基准领域", by=user)
     rules = [
-        Rule.objects.create(domain=domain, name="基准奖励", points=2),
-        Rule.objects.create(domain=domain, name="基准限次奖励", points=1, cap_per_year=100),
+        rule_create(domain=domain, name="基准奖励", points=2, by=user),
+        rule_create(domain=domain, name="基准限次奖励", points=1, cap_per_year=100, by=user),
     ]
+    long_ago = date(2000, 1, 1)
+    version_adopt(version=draft, meeting="基准", adopted_on=long_ago, effective_from=long_ago, by=user)
     rows = []
     for rule in rules:
         entry_record_batch(households=households[:10], rule=rule, occurred_on=today(), by=user)  # warm-up

@@ -70,4 +70,48 @@ class RuleNameTaken(DomainError):
 
 class BadRule(DomainError):
     code = "bad_rule"
-    default_message = _("Points per occurrence are from -1000 to 1000 and not zero; a yearly limit is from 1 to 366.")
+    default_message = _(
+        "Points per occurrence are from -1000 to 1000 and not zero; a yearly limit is from 1 to 366, "
+        "a monthly one from 1 to 31."
+    )
+
+
+class RuleMonthCapReached(RuleCapReached):
+    default_message = _(
+        "Household %(number)s has already been recorded for “%(rule)s” %(cap)s times in %(month)s, the most allowed."
+    )
+
+
+class RuleNotInForce(DomainError):
+    code = "rule_not_in_force"
+    default_message = _("“%(rule)s” is not in the village's catalogue in force on %(date)s.")
+
+
+class VersionAdopted(DomainError):
+    code = "version_adopted"
+    default_message = _(
+        "Version %(number)s of the catalogue is adopted and stays as it was; start a new version to change it."
+    )
+
+
+class DraftPending(DomainError):
+    code = "draft_pending"
+    default_message = _("Version %(number)s of the catalogue is still a draft: adopt it or go on editing it.")
+
+
+class BadEffectiveDate(DomainError):
+    code = "bad_effective_date"
+    default_message = _(
+        "A new version takes effect after the version before it (in force from %(date)s), no earlier "
+        "than the meeting that adopted it, and after every deed already recorded under the catalogue."
+    )
+
+
+class EmptyVersion(DomainError):
+    code = "empty_version"
+    default_message = _("A version without active rules cannot be adopted.")
+
+
+class DomainNameTaken(DomainError):
+    code = "domain_name_taken"
+    default_message = _("The catalogue already has a domain named “%(name)s”.")

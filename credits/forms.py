@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credits.errors import FutureDate, ZeroPoints
 from credits.models import Rule
+from credits.selectors import rules_in_force
 from households.validators import printable
 
 # Ledger points are whole numbers; a hand adjustment larger than this is a typing slip.
@@ -44,7 +45,10 @@ def _not_in_future(value):
 
 
 class RecordEntryForm(forms.Form):
-    """One rule from the catalogue, for one household or a batch."""
+    """One rule from the catalogue in force in the households' villages, for one household or a batch.
+
+    Only those villages' rules are offered or accepted: another village's rule is not a choice.
+    """
 
     rule = forms.ChoiceField(label=capfirst(_("rule")))
     occurred_on = date_of_deed_field()
@@ -56,13 +60,17 @@ class RecordEntryForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "vTextField"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, village_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        # One query: the active catalogue, grouped by domain, each rule showing its points.
-        self.rules = {str(rule.pk): rule for rule in Rule.objects.filter(active=True).select_related("domain")}
+        village_ids = sorted(set(village_ids))
+        rules = rules_in_force(village_ids, on=timezone.localdate())
+        self.rules = {str(rule.pk): rule for rule in rules}
         groups: dict[str, list[tuple[str, str]]] = {}
         for key, rule in self.rules.items():
-            groups.setdefault(rule.domain.name, []).append((key, rule_label(rule)))
+            group = rule.domain.name
+            if len(village_ids) > 1:
+                group = f"{rule.version.catalogue.village.name} · {group}"
+            groups.setdefault(group, []).append((key, rule_label(rule)))
         self.fields["rule"].choices = [("", "---------"), *groups.items()]
 
     def clean_rule(self):
@@ -74,6 +82,8 @@ class RecordEntryForm(forms.Form):
 
 def rule_label(rule: Rule) -> str:
     label = f"{rule.name} ({rule.points:+d})"
+    if rule.cap_per_month:
+        label += " · " + str(_("at most %(cap)s a month") % {"cap": rule.cap_per_month})
     if rule.cap_per_year:
         label += " · " + str(_("at most %(cap)s a year") % {"cap": rule.cap_per_year})
     return label
@@ -121,7 +131,7 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = Rule
-        fields = ["domain", "name", "points", "cap_per_year", "description", "active", "position"]
+        fields = ["domain", "name", "points", "cap_per_year", "cap_per_month", "description", "active", "position"]
 
     def clean_points(self):
         points = self.cleaned_data["points"]
@@ -130,7 +140,13 @@ class RuleForm(forms.ModelForm):
         return points
 
     def clean_cap_per_year(self):
-        cap = self.cleaned_data["cap_per_year"]
-        if cap == 0:
-            raise forms.ValidationError(_("Leave the limit empty, or give at least 1."), code="cap_zero")
-        return cap
+        return _cap(self.cleaned_data["cap_per_year"])
+
+    def clean_cap_per_month(self):
+        return _cap(self.cleaned_data["cap_per_month"])
+
+
+def _cap(cap):
+    if cap == 0:
+        raise forms.ValidationError(_("Leave the limit empty, or give at least 1."), code="cap_zero")
+    return cap

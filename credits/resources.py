@@ -18,7 +18,7 @@ class EntryExportResource(SheetResource):
     head_name = Field(attribute="household__head_name", column_name=_("head of household"))
     occurred_on = Field(attribute="occurred_on", column_name=_("date of the deed"))
     kind = Field(column_name=_("kind"))
-    domain = Field(attribute="rule__domain__name", column_name=_("domain"))
+    domain = Field(attribute="domain_name", column_name=_("domain"))
     rule_name = Field(attribute="rule_name", column_name=_("rule"))
     points = NumberField(attribute="points", column_name=_("points"))
     score_after = NumberField(attribute="score_after", column_name=_("score after"))
@@ -38,7 +38,7 @@ class EntryExportResource(SheetResource):
 
     def filter_export(self, queryset, **kwargs):
         # One query for the whole sheet, whatever its length.
-        return queryset.select_related("household__village", "rule__domain", "recorded_by").order_by("id")
+        return queryset.select_related("household__village", "recorded_by").order_by("id")
 
     def dehydrate_kind(self, entry):
         return entry.get_kind_display()

@@ -1,12 +1,14 @@
-"""Reads of the ledger."""
+"""Reads of the ledger and of the villages' catalogues."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 
-from credits.models import Entry, YearScore
+from credits.models import Catalogue, CatalogueVersion, Entry, Rule, YearScore
 from households.models import Household
+from households.selectors import villages_for
 
 # One pass over the ledger: each entry's *_after must equal the previous one's plus its own
 # points (the chain), and each household's cached score and balance must equal its sums.
@@ -153,13 +155,78 @@ def standing(household: Household, *, year: int) -> Standing:
 
 
 def year_points_by_domain(household: Household, *, year: int) -> list[tuple[str | None, int]]:
-    """This year's points of a household in each domain, in catalogue order; None for the points
-    outside the catalogue (adjustments)."""
+    """This year's points of a household in each domain it was recorded under, in the order first
+    recorded; None for the points outside the catalogue (adjustments)."""
     rows = (
         household.entries.filter(in_score=True, occurred_on__year=year)
         .exclude(kind=Entry.Kind.OPENING)
-        .values("rule__domain__name", "rule__domain__position")
-        .annotate(points=Sum("points"))
-        .order_by("rule__domain__position")
+        .values("domain_name")
+        .annotate(points=Sum("points"), first=Min("id"))
+        .order_by("first")
     )
-    return [(row["rule__domain__name"], row["points"]) for row in rows]
+    # By the domain each entry was recorded under; adjustments have none.
+    return [(row["domain_name"] or None, row["points"]) for row in rows]
+
+
+def catalogues_for(user, *, write: bool = False) -> QuerySet[Catalogue]:
+    """The catalogues `user` may read, or with `write` change.
+
+    Clerks change their villages' own; they and officers read their villages' and the templates
+    of their towns and of the site, to start from. Superusers keep every one, templates too.
+    """
+    if user.is_active and user.is_superuser:
+        return Catalogue.objects.all()
+    villages = villages_for(user, write=write)
+    scope = Q(village__in=villages)
+    if not write and villages.exists():
+        scope |= Q(village__isnull=True, town__in=villages.values("town")) | Q(village__isnull=True, town__isnull=True)
+    return Catalogue.objects.filter(scope)
+
+
+def versions_for(user, *, write: bool = False) -> QuerySet[CatalogueVersion]:
+    return CatalogueVersion.objects.filter(catalogue__in=catalogues_for(user, write=write))
+
+
+def rules_for(user, *, write: bool = False) -> QuerySet[Rule]:
+    return Rule.objects.filter(version__catalogue__in=catalogues_for(user, write=write))
+
+
+def version_in_force(village_id: int, *, on: date) -> CatalogueVersion | None:
+    """The adopted version of the village's catalogue in force on a day, if any."""
+    return (
+        CatalogueVersion.objects.filter(
+            catalogue__village_id=village_id, adopted_on__isnull=False, effective_from__lte=on
+        )
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def rules_in_force(village_ids, *, on: date) -> QuerySet[Rule]:
+    """The active rules the villages' catalogues have in force on a day, in catalogue order."""
+    versions = [version.pk for village_id in village_ids if (version := version_in_force(village_id, on=on))]
+    return (
+        Rule.objects.filter(version__in=versions, active=True)
+        .select_related("domain", "version__catalogue__village")
+        .order_by("version__catalogue__village__name", "domain__position", "domain_id", "position", "id")
+    )
+
+
+def version_after(version: CatalogueVersion) -> CatalogueVersion | None:
+    """The adopted version that follows `version` in its catalogue (and ends its time in force)."""
+    return (
+        version.catalogue.versions.filter(adopted_on__isnull=False, effective_from__gt=version.effective_from)
+        .order_by("effective_from")
+        .first()
+    )
+
+
+def site_template() -> CatalogueVersion | None:
+    """The latest adopted version of the site's own template, the catalogue villages start from."""
+    return (
+        CatalogueVersion.objects.filter(
+            catalogue__village__isnull=True, catalogue__town__isnull=True, adopted_on__isnull=False
+        )
+        .order_by("-catalogue_id", "-number")
+        .first()
+    )

@@ -29,8 +29,10 @@ class Scope:
 
 
 TRACKED: dict[str, Scope] = {
-    "credits.Domain": Scope(),
-    "credits.Rule": Scope(),
+    "credits.Catalogue": Scope(village="village", town="town"),
+    "credits.CatalogueVersion": Scope(village="catalogue.village", town="catalogue.town"),
+    "credits.Domain": Scope(village="version.catalogue.village", town="version.catalogue.town"),
+    "credits.Rule": Scope(village="version.catalogue.village", town="version.catalogue.town"),
     "households.StarLevel": Scope(village="village"),
     "households.Town": Scope(town=SELF, m2m=("officers",)),
     "households.Village": Scope(village=SELF, m2m=("clerks",)),

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from credits.models import Domain, Entry, Rule
+from credits.models import Domain, Entry
 from exchange.models import Product, RedemptionLine
 from households.models import Household, Village
 from households.selectors import star_levels_of, stars_for
@@ -179,7 +179,7 @@ def _ledger(ids, period: Period, by_village: dict[int, VillageFigures]):
     # else every village of the database (a superuser's report): no household is left out, and
     # joining each entry to its household only to keep it would cost as much as the sums.
     rows = (
-        ours.values("rule_id", month=TruncMonth("occurred_on"))
+        ours.values("domain_name", "rule_name", month=TruncMonth("occurred_on"))
         .annotate(
             awarded=Sum("points", filter=AWARD_SIDE, default=0),
             deducted=Sum("points", filter=DEDUCTION_SIDE, default=0),
@@ -196,22 +196,29 @@ def _ledger(ids, period: Period, by_village: dict[int, VillageFigures]):
     )
     for row in deductions:
         by_village[row["household__village_id"]].deductions = row["n"]
-    domains = {domain.pk: domain for domain in Domain.objects.all()}  # in catalogue order
-    rules = {rule.pk: rule for rule in Rule.objects.all()}
-    by_domain = {pk: Sides() for pk in domains}
+    # Grouped by what each entry was recorded under, not by today's catalogue: a rule renamed or
+    # moved to another domain since leaves its past where it was. Domains in the villages'
+    # catalogue order, then any that only past entries name.
+    ordered = (
+        Domain.objects.filter(version__catalogue__village_id__in=ids, version__adopted_on__isnull=False)
+        .values("name")
+        .annotate(first=Min("position"))
+        .order_by("first", "name")
+    )
+    by_domain = {row["name"]: Sides() for row in ordered}
     by_month = {month: Sides() for month in period.months()}
-    by_rule: dict[int, Sides] = defaultdict(Sides)
+    by_rule: dict[tuple[str, str], Sides] = defaultdict(Sides)
     for row in rows:
-        rule = rules[row["rule_id"]]
-        for sides in (by_domain[rule.domain_id], by_month[_as_date(row["month"])], by_rule[rule.pk]):
+        domain = by_domain.setdefault(row["domain_name"], Sides())
+        for sides in (domain, by_month[_as_date(row["month"])], by_rule[row["rule_name"], row["domain_name"]]):
             sides.awarded += row["awarded"]
             sides.deducted += row["deducted"]
             sides.times += row["done"] - row["undone"]
-    top = sorted(by_rule.items(), key=lambda item: (-item[1].times, -abs(item[1].net), rules[item[0]].name))
+    top = sorted(by_rule.items(), key=lambda item: (-item[1].times, -abs(item[1].net), item[0]))
     return (
-        [(domains[pk].name, sides) for pk, sides in by_domain.items()],
+        list(by_domain.items()),
         sorted(by_month.items()),
-        [(rules[pk].name, domains[rules[pk].domain_id].name, sides) for pk, sides in top[:TOP] if sides.times > 0],
+        [(name, domain, sides) for (name, domain), sides in top[:TOP] if sides.times > 0],
     )
 
 

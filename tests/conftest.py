@@ -1,6 +1,7 @@
 """The fixed world every test starts from.
 
-Two villages of one town: 农丰村 (A), kept by Alice, and 永丰村 (B), kept by Bob. Olivia is the
+Two villages of one town: 农丰村 (A), kept by Alice, and 永丰村 (B), kept by Bob, each with its own
+catalogue of rules (`award`, `deduction`… in A; `award_b`, `deduction_b` in B). Olivia is the
 town's officer and may read both. Sam keeps 农丰兑换超市 (shop_a) and no village; Tess keeps
 永丰兑换超市 (shop_b) in B. Mallory is staff with no
 assignment at all and must see nothing. Households a1, a2 live in A and b1 in B.
@@ -136,18 +137,43 @@ def b1(village_b, bob):
 
 
 @pytest.fixture
-def award(db):
-    """+2, no cap."""
-    return RuleFactory(name="测试奖励", points=2)
+def award(village_a):
+    """+2, no cap, in 农丰村's catalogue."""
+    return RuleFactory(village=village_a, name="测试奖励", points=2)
 
 
 @pytest.fixture
-def capped_award(db):
+def capped_award(village_a):
     """+5, at most twice a household a year."""
-    return RuleFactory(name="测试限次奖励", points=5, cap_per_year=2)
+    return RuleFactory(village=village_a, name="测试限次奖励", points=5, cap_per_year=2)
 
 
 @pytest.fixture
-def deduction(db):
+def deduction(village_a):
     """−5, like 破坏环境."""
-    return RuleFactory(name="测试扣分", points=-5)
+    return RuleFactory(village=village_a, name="测试扣分", points=-5)
+
+
+@pytest.fixture
+def award_b(village_b):
+    """+2 in 永丰村's own catalogue."""
+    return RuleFactory(village=village_b, name="测试奖励", points=2)
+
+
+@pytest.fixture
+def deduction_b(village_b):
+    return RuleFactory(village=village_b, name="测试扣分", points=-5)
+
+
+@pytest.fixture
+def draft(award, alice):
+    """The next version of 农丰村's catalogue, a draft copy of the one in force."""
+    from credits.services import version_draft
+
+    return version_draft(catalogue=award.version.catalogue, by=alice)
+
+
+@pytest.fixture
+def draft_award(draft, award):
+    """`award` as it stands in the draft, to be edited there."""
+    return draft.rules.get(key=award.key)

@@ -4,10 +4,12 @@ Ledger rows never come from a factory: `open_household` goes through the ledger'
 every household in a test starts with its opening entry, exactly as in the field.
 """
 
+from datetime import date
+
 import factory
 from django.contrib.auth.models import Group, User
 
-from credits.models import Domain, Rule
+from credits.models import Catalogue, CatalogueVersion, Domain, Rule
 from credits.services import household_open
 from exchange.models import Product, Shop
 from households.models import Town, Village
@@ -51,6 +53,26 @@ class VillageFactory(factory.django.DjangoModelFactory):
     town = factory.SubFactory(TownFactory)
 
 
+def catalogue_of(village) -> Catalogue:
+    """The village's own catalogue, made (empty) the first time a test asks for it."""
+    catalogue, _created = Catalogue.objects.get_or_create(
+        village=village, defaults={"name": f"{village.name}村规民约"}
+    )
+    return catalogue
+
+
+def version_in_force_of(village) -> CatalogueVersion:
+    """The village's adopted version, in force since long before any test's deed."""
+    catalogue = catalogue_of(village)
+    version = catalogue.versions.filter(adopted_on__isnull=False).order_by("-effective_from").first()
+    if version is None:
+        long_ago = date(2000, 1, 1)
+        version = CatalogueVersion.objects.create(
+            catalogue=catalogue, number=1, meeting="村民代表大会", adopted_on=long_ago, effective_from=long_ago
+        )
+    return version
+
+
 class DomainFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Domain
@@ -60,10 +82,20 @@ class DomainFactory(factory.django.DjangoModelFactory):
 
 
 class RuleFactory(factory.django.DjangoModelFactory):
+    """A rule of `village`'s catalogue in force (a new domain of it unless `domain` is given); the
+    village is the fixed world's 农丰村 unless told otherwise.
+
+    Rules are made here directly, not by the services, which edit only drafts: a test's world
+    starts with a catalogue already adopted.
+    """
+
     class Meta:
         model = Rule
+        exclude = ("village",)
 
-    domain = factory.SubFactory(DomainFactory)
+    village = factory.SubFactory(VillageFactory, code="nongfeng", name="农丰村", town__name="百步镇")
+    domain = factory.LazyAttribute(lambda o: DomainFactory(version=version_in_force_of(o.village)))
+    version = factory.LazyAttribute(lambda o: o.domain.version)
     name = factory.Sequence(lambda n: f"规则{n}")
     points = 2
     cap_per_year = None

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from credits.admin.household import REVERSIBLE_KINDS
 from credits.admin.pages import form_page
 from credits.forms import ReverseForm
-from credits.models import Entry
+from credits.models import Domain, Entry
 from credits.resources import EntryExportResource
+from credits.selectors import catalogues_for
 from credits.services import entry_reverse
 from households.admin import AppendOnlyAdmin, HouseholdRowSearch, VillageListFilter, may_write
 from households.errors import DomainError
@@ -72,6 +73,27 @@ class DateRangeFilter(admin.ListFilter):
         }
 
 
+class DomainNameFilter(admin.SimpleListFilter):
+    """The domain an entry was recorded under, among the domains of the catalogues the user reads."""
+
+    title = gettext_lazy("domain")
+    parameter_name = "domain"
+
+    def lookups(self, request, model_admin):
+        names = (
+            Domain.objects.filter(version__catalogue__in=catalogues_for(request.user))
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()
+        )
+        return [(name, name) for name in names]
+
+    def queryset(self, request, queryset):
+        if self.value() is not None:
+            return queryset.filter(domain_name=self.value())
+        return queryset
+
+
 @admin.register(Entry)
 class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
     change_form_template = "admin/credits/entry/change_form.html"
@@ -88,7 +110,7 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
     )
     list_filter = (
         "kind",
-        "rule__domain",
+        DomainNameFilter,
         ("occurred_on", admin.DateFieldListFilter),
         DateRangeFilter,
         ("household__village", VillageListFilter),
@@ -103,6 +125,8 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
         "in_score",
         "rule",
         "rule_name",
+        "domain_name",
+        "rule_standard",
         "occurred_on",
         "note",
         "score_after",

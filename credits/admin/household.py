@@ -160,7 +160,12 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
 
     def record_view(self, request, object_id):
         household = self._household(request, object_id, write=True)
-        form = RecordEntryForm(request.POST) if request.method == "POST" else RecordEntryForm()
+        villages = [household.village_id]
+        form = (
+            RecordEntryForm(request.POST, village_ids=villages)
+            if request.method == "POST"
+            else RecordEntryForm(village_ids=villages)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 entry = entry_record(household=household, by=request.user, **form.cleaned_data)
@@ -208,7 +213,10 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         households = list(queryset.order_by("village__name", "number"))
         select_across = request.POST.get("select_across") == "1"
         applying = "apply" in request.POST
-        form = RecordEntryForm(request.POST) if applying else RecordEntryForm()
+        villages = {household.village_id for household in households}
+        form = (
+            RecordEntryForm(request.POST, village_ids=villages) if applying else RecordEntryForm(village_ids=villages)
+        )
         refusals = []
         if applying and request.POST.get("expected") != str(len(households)):
             # The selection is read again on confirming ("select all" from the list's filters):

@@ -1,11 +1,26 @@
 """The only writers of the ledger and its rule catalogue.
 
 `ledger` records entries (awards, deductions, adjustments, reversals, spending, refunds), `openings`
-opens households with their opening entries, `catalogue` keeps the rules. Callers import from
-here: `from credits.services import entry_record`.
+opens households with their opening entries, `catalogue` keeps each village's catalogue, its
+versions and rules. Callers import from here: `from credits.services import entry_record`.
 """
 
-from credits.services.catalogue import MAX_RULE_CAP, MAX_RULE_POINTS, RULE_FIELDS, rule_create, rule_update
+from credits.services.catalogue import (
+    DOMAIN_FIELDS,
+    MAX_RULE_CAP,
+    MAX_RULE_MONTH_CAP,
+    MAX_RULE_POINTS,
+    RULE_FIELDS,
+    catalogue_adopt_template,
+    catalogue_create,
+    domain_create,
+    domain_update,
+    ensure_keeps,
+    rule_create,
+    rule_update,
+    version_adopt,
+    version_draft,
+)
 from credits.services.ledger import (
     entry_adjust,
     entry_record,
@@ -17,10 +32,17 @@ from credits.services.ledger import (
 from credits.services.openings import NewHousehold, household_open, household_open_batch
 
 __all__ = [
+    "DOMAIN_FIELDS",
     "MAX_RULE_CAP",
+    "MAX_RULE_MONTH_CAP",
     "MAX_RULE_POINTS",
     "RULE_FIELDS",
     "NewHousehold",
+    "catalogue_adopt_template",
+    "catalogue_create",
+    "domain_create",
+    "domain_update",
+    "ensure_keeps",
     "entry_adjust",
     "entry_record",
     "entry_record_batch",
@@ -31,4 +53,6 @@ __all__ = [
     "household_open_batch",
     "rule_create",
     "rule_update",
+    "version_adopt",
+    "version_draft",
 ]

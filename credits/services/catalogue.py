@@ -1,20 +1,141 @@
-"""The rule catalogue's writers. Rules are data that clerks keep; entries keep the points they were
-recorded with, so editing a rule never changes the ledger's past."""
+"""The rule catalogues' writers: each village's own catalogue, its versions, domains and rules.
+
+A village's clerks change only their own village's catalogue; superusers keep the templates of
+towns and of the site. Only a draft version is edited: an adopted one stays as it was adopted,
+so what a village published is what its entries were recorded under. Entries keep their own copy
+of the rule's name, points, domain and standard besides, so nothing here changes the ledger.
+Every change is kept in the history (`history`), attributed to `by`.
+"""
+
+from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from credits.errors import (
+    BadEffectiveDate,
     BadRule,
+    DomainNameTaken,
+    DraftPending,
+    EmptyVersion,
+    FutureDate,
     RuleNameTaken,
+    VersionAdopted,
     ZeroPoints,
 )
-from credits.models import Domain, Rule
+from credits.models import Catalogue, CatalogueVersion, Domain, Entry, Rule
 from history.context import acting
 from households.errors import NotYours
+from households.models import Town, Village
+from households.selectors import may_change_village
 
 MAX_RULE_POINTS = 1000
 MAX_RULE_CAP = 366
-RULE_FIELDS = ("domain", "name", "points", "cap_per_year", "description", "active", "position")
+MAX_RULE_MONTH_CAP = 31
+RULE_FIELDS = ("domain", "name", "points", "cap_per_year", "cap_per_month", "description", "active", "position")
+DOMAIN_FIELDS = ("name", "position", "description")
+
+
+def ensure_keeps(*, catalogue: Catalogue, user) -> None:
+    """Refuse unless `user` may change this catalogue: its village's clerks, or superusers for templates."""
+    if catalogue.village_id is not None:
+        allowed = may_change_village(user, catalogue.village_id)
+    else:
+        allowed = user.is_active and user.is_superuser
+    if not allowed:
+        raise NotYours()
+
+
+def catalogue_create(
+    *,
+    name: str,
+    by,
+    village: Village | None = None,
+    town: Town | None = None,
+    template: CatalogueVersion | None = None,
+) -> Catalogue:
+    """A village's own catalogue, or a template of a town (or, with neither, of the site).
+
+    Its first version is a draft: a copy of `template` when given, else empty.
+    """
+    catalogue = Catalogue(village=village, town=None if village else town, name=name.strip())
+    ensure_keeps(catalogue=catalogue, user=by)
+    with transaction.atomic(), acting(by):
+        catalogue.save()
+        _copy(template, catalogue=catalogue, number=1)
+    return catalogue
+
+
+def catalogue_adopt_template(
+    *, village: Village, template: CatalogueVersion, name: str, meeting: str, effective_from: date, by
+) -> CatalogueVersion:
+    """A village's own catalogue as a copy of a template, adopted at once: a village taking its
+    town's standards as they stand. Returns the adopted version."""
+    with transaction.atomic():
+        catalogue = catalogue_create(name=name, village=village, template=template, by=by)
+        return version_adopt(
+            version=catalogue.versions.get(),
+            meeting=meeting,
+            adopted_on=min(effective_from, timezone.localdate()),
+            effective_from=effective_from,
+            by=by,
+        )
+
+
+def version_draft(*, catalogue: Catalogue, by) -> CatalogueVersion:
+    """Start the catalogue's next version, a draft copy of its latest one."""
+    ensure_keeps(catalogue=catalogue, user=by)
+    with transaction.atomic(), acting(by):
+        # One draft at a time: two clerks starting one at once wait here for each other.
+        Catalogue.objects.select_for_update().get(pk=catalogue.pk)
+        latest = catalogue.versions.order_by("-number").first()
+        if latest is not None and not latest.adopted:
+            raise DraftPending(number=latest.number)
+        return _copy(latest, catalogue=catalogue, number=latest.number + 1 if latest else 1)
+
+
+def version_adopt(
+    *, version: CatalogueVersion, meeting: str, adopted_on: date, effective_from: date, by
+) -> CatalogueVersion:
+    """Adopt a draft at a meeting, in force from `effective_from` until a later version's day.
+
+    The day must come after the version in force before it, no earlier than the meeting, and
+    after every deed already recorded under the catalogue, so no entry finds itself under a
+    version other than the one it was recorded by.
+    """
+    ensure_keeps(catalogue=version.catalogue, user=by)
+    if adopted_on > timezone.localdate():
+        raise FutureDate(_("The meeting cannot be dated in the future."))
+    with transaction.atomic(), acting(by):
+        version = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
+        if version.adopted:
+            raise VersionAdopted(number=version.number)
+        before = version.catalogue.versions.filter(adopted_on__isnull=False).order_by("-effective_from").first()
+        recorded_after = Entry.objects.filter(
+            rule__version__catalogue_id=version.catalogue_id, occurred_on__gte=effective_from
+        )
+        if (
+            effective_from < adopted_on
+            or (before is not None and effective_from <= before.effective_from)
+            or recorded_after.exists()
+        ):
+            raise BadEffectiveDate(date=before.effective_from if before else adopted_on)
+        if not version.rules.filter(active=True).exists():
+            raise EmptyVersion()
+        version.meeting, version.adopted_on, version.effective_from = meeting.strip(), adopted_on, effective_from
+        version.save()
+    return version
+
+
+def domain_create(*, version: CatalogueVersion, name: str, by, position: int = 0, description: str = "") -> Domain:
+    return _domain_save(Domain(version=version), by=by, name=name, position=position, description=description)
+
+
+def domain_update(*, domain: Domain, by, **changes) -> Domain:
+    _known(changes, DOMAIN_FIELDS, "domain_update")
+    fields = {field: getattr(domain, field) for field in DOMAIN_FIELDS}
+    return _domain_save(domain, by=by, **{**fields, **changes})
 
 
 def rule_create(
@@ -24,39 +145,106 @@ def rule_create(
     points: int,
     by,
     cap_per_year: int | None = None,
+    cap_per_month: int | None = None,
     description: str = "",
     active: bool = True,
     position: int = 0,
 ) -> Rule:
-    """Add a rule to the catalogue. Rules are shared by every village; clerks keep them."""
-    rule = Rule(domain=domain, position=position)
-    return _rule_save(
-        rule, name=name, points=points, cap_per_year=cap_per_year, description=description, active=active, by=by
-    )
+    """Add a rule to a domain of a draft version."""
+    rule = Rule(domain=domain, version_id=domain.version_id)
+    fields = dict(cap_per_year=cap_per_year, cap_per_month=cap_per_month, description=description, active=active)
+    return _rule_save(rule, by=by, name=name, points=points, position=position, **fields)
 
 
 def rule_update(*, rule: Rule, by, **changes) -> Rule:
-    """Edit a rule; entries already recorded keep the name and points they were recorded with."""
-    unknown = set(changes) - set(RULE_FIELDS)
-    if unknown:
-        raise TypeError(f"rule_update() got unexpected fields {sorted(unknown)}")
-    for field in ("domain", "position"):
-        if field in changes:
-            setattr(rule, field, changes.pop(field))
-    fields = {field: getattr(rule, field) for field in ("name", "points", "cap_per_year", "description", "active")}
+    """Edit a rule of a draft version; entries already recorded keep what they were recorded with."""
+    _known(changes, RULE_FIELDS, "rule_update")
+    if "domain" in changes and changes["domain"].version_id != rule.version_id:
+        raise NotYours()
+    fields = {field: getattr(rule, field) for field in RULE_FIELDS}
     return _rule_save(rule, by=by, **{**fields, **changes})
 
 
-def _rule_save(rule: Rule, *, name, points, cap_per_year, description, active, by) -> Rule:
-    if not by.has_perm("credits.change_rule" if rule.pk else "credits.add_rule"):
-        raise NotYours()
+def _copy(source: CatalogueVersion | None, *, catalogue: Catalogue, number: int) -> CatalogueVersion:
+    """A new draft of `catalogue` holding a copy of `source`'s domains and rules, keys and all."""
+    version = CatalogueVersion.objects.create(catalogue=catalogue, number=number, based_on=source)
+    if source is None:
+        return version
+    domains = list(source.domains.all())
+    copies = Domain.objects.bulk_create(
+        Domain(version=version, key=d.key, name=d.name, position=d.position, description=d.description)
+        for d in domains
+    )
+    domain_of = {old.pk: new for old, new in zip(domains, copies, strict=True)}
+    Rule.objects.bulk_create(
+        Rule(
+            version=version,
+            key=rule.key,
+            domain=domain_of[rule.domain_id],
+            name=rule.name,
+            points=rule.points,
+            cap_per_year=rule.cap_per_year,
+            cap_per_month=rule.cap_per_month,
+            description=rule.description,
+            active=rule.active,
+            position=rule.position,
+        )
+        for rule in source.rules.all()
+    )
+    return version
+
+
+def _ensure_draft(version: CatalogueVersion, by) -> None:
+    ensure_keeps(catalogue=version.catalogue, user=by)
+    if version.adopted:
+        raise VersionAdopted(number=version.number)
+
+
+def _known(changes: dict, allowed: tuple[str, ...], name: str) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"{name}() got unexpected fields {sorted(unknown)}")
+
+
+def _domain_save(domain: Domain, *, by, name: str, position: int, description: str) -> Domain:
+    _ensure_draft(domain.version, by)
+    domain.name, domain.position, domain.description = name.strip(), position, description.strip()
+    try:
+        with transaction.atomic(), acting(by):
+            domain.save()
+    except IntegrityError:
+        if Domain.objects.filter(version=domain.version_id, name=domain.name).exclude(pk=domain.pk).exists():
+            raise DomainNameTaken(name=domain.name) from None
+        raise
+    return domain
+
+
+def _rule_save(
+    rule: Rule,
+    *,
+    by,
+    domain: Domain | None = None,
+    name,
+    points,
+    cap_per_year,
+    cap_per_month,
+    description,
+    active,
+    position,
+) -> Rule:
+    _ensure_draft(rule.version, by)
     if points == 0:
         raise ZeroPoints()
-    if not -MAX_RULE_POINTS <= points <= MAX_RULE_POINTS or not (
-        cap_per_year is None or 1 <= cap_per_year <= MAX_RULE_CAP
+    if not (
+        -MAX_RULE_POINTS <= points <= MAX_RULE_POINTS
+        and (cap_per_year is None or 1 <= cap_per_year <= MAX_RULE_CAP)
+        and (cap_per_month is None or 1 <= cap_per_month <= MAX_RULE_MONTH_CAP)
     ):
         raise BadRule()
-    rule.name, rule.points, rule.cap_per_year = name.strip(), points, cap_per_year
+    if domain is not None:
+        rule.domain = domain
+    rule.name, rule.points, rule.position = name.strip(), points, position
+    rule.cap_per_year, rule.cap_per_month = cap_per_year, cap_per_month
     rule.description, rule.active = description.strip(), active
     try:
         with transaction.atomic(), acting(by):

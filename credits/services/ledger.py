@@ -7,11 +7,11 @@ by a concurrent writer before the entry lands.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F
-from django.utils import timezone
+from django.db.models import Count, F, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from credits.errors import (
@@ -22,10 +22,13 @@ from credits.errors import (
     NotReversible,
     ReasonRequired,
     RuleCapReached,
+    RuleMonthCapReached,
+    RuleNotInForce,
     RuleRetired,
     ZeroPoints,
 )
 from credits.models import Entry, Rule, YearScore
+from credits.selectors import version_in_force
 from households.errors import DomainError, HouseholdClosed, NotYours
 from households.models import Household
 from households.selectors import villages_for
@@ -42,26 +45,36 @@ def entry_record(*, household: Household, rule: Rule, occurred_on: date, by, not
 def entry_record_batch(
     *, households: Iterable[Household], rule: Rule, occurred_on: date, by, note: str = ""
 ) -> list[Entry]:
-    """Record one rule for many households, all or nothing.
+    """Record one rule for many households of one village, all or nothing.
 
-    Refuses the whole batch if any household is closed or has reached the rule's yearly cap,
-    naming each such household. Runs a fixed number of queries whatever the number of households.
+    `rule` names the rule; what is applied is that rule (the same key) in the version of the
+    village's catalogue in force on the day of the deed, and the entry keeps a copy of its name,
+    points, domain and standard. A rule of another village is never applied: it is not found.
+    Refuses the whole batch if any household is closed or has reached the rule's yearly or
+    monthly cap, naming each such household. A fixed number of queries whatever their number.
     """
     _check_date(occurred_on)
-    if not rule.active:
-        raise RuleRetired(rule=rule.name)
     ids = sorted({h.pk for h in households})
-    kind = Kind.AWARD if rule.points > 0 else Kind.DEDUCTION
     with transaction.atomic():
         locked = _lock_households(ids, by=by)
-        used = _uses_this_year(ids, rule=rule, year=occurred_on.year)
+        rule = _rule_in_force(rule, village_ids={household.village_id for household in locked}, on=occurred_on)
+        if not rule.active:
+            raise RuleRetired(rule=rule.name)
+        kind = Kind.AWARD if rule.points > 0 else Kind.DEDUCTION
+        used_in_year, used_in_month = _uses(ids, rule=rule, on=occurred_on)
         refusals: list[tuple[Household, DomainError]] = []
         for household in locked:
             if not household.active:
                 refusals.append((household, HouseholdClosed(number=household.number)))
-            elif rule.cap_per_year is not None and used.get(household.pk, 0) >= rule.cap_per_year:
+            elif rule.cap_per_year is not None and used_in_year.get(household.pk, 0) >= rule.cap_per_year:
                 error = RuleCapReached(
                     number=household.number, rule=rule.name, cap=rule.cap_per_year, year=occurred_on.year
+                )
+                refusals.append((household, error))
+            elif rule.cap_per_month is not None and used_in_month.get(household.pk, 0) >= rule.cap_per_month:
+                month = formats.date_format(occurred_on, "YEAR_MONTH_FORMAT")
+                error = RuleMonthCapReached(
+                    number=household.number, rule=rule.name, cap=rule.cap_per_month, month=month
                 )
                 refusals.append((household, error))
         if len(refusals) == 1 and len(locked) == 1:
@@ -76,6 +89,8 @@ def entry_record_batch(
                 in_score=True,
                 rule=rule,
                 rule_name=rule.name,
+                domain_name=rule.domain.name,
+                rule_standard=rule.description,
                 occurred_on=occurred_on,
                 note=note.strip(),
                 recorded_by=by,
@@ -175,15 +190,14 @@ def _reverse_locked(*, entry: Entry, household: Household, reason: str, by, at: 
         in_score=entry.in_score,
         rule=entry.rule,
         rule_name=entry.rule_name,
+        domain_name=entry.domain_name,
+        rule_standard=entry.rule_standard,
         occurred_on=entry.occurred_on,
         note=reason.strip(),
         by=by,
         reverses=entry,
         at=at,
     )
-
-
-# A rule's points and yearly limit, as the catalogue can sensibly hold them.
 
 
 def _lock_households(ids: list[int], *, by, scope_checked: bool = False) -> list[Household]:
@@ -206,22 +220,45 @@ def _lock_households(ids: list[int], *, by, scope_checked: bool = False) -> list
     return households
 
 
-def _uses_this_year(ids: list[int], *, rule: Rule, year: int) -> dict[int, int]:
-    """How many times each household was recorded for `rule` in `year`, not counting reversed entries."""
-    if rule.cap_per_year is None:
-        return {}
+def _rule_in_force(rule: Rule, *, village_ids: set[int], on: date) -> Rule:
+    """The rule with `rule`'s key in the version of its village's catalogue in force on `on`.
+
+    The households must all be of the rule's village: another village's rule is not found.
+    """
+    if village_ids != {rule.version.catalogue.village_id}:
+        raise NotYours()
+    version = version_in_force(rule.version.catalogue.village_id, on=on)
+    applied = version and version.rules.select_related("domain").filter(key=rule.key).first()
+    if not applied:
+        raise RuleNotInForce(rule=rule.name, date=formats.date_format(on))
+    return applied
+
+
+def _uses(ids: list[int], *, rule: Rule, on: date) -> tuple[dict[int, int], dict[int, int]]:
+    """How many times each household was recorded for `rule` (in any version of its catalogue) in
+    the year and in the month of `on`, not counting reversed entries."""
+    if rule.cap_per_year is None and rule.cap_per_month is None:
+        return {}, {}
+    month = on.replace(day=1)
     rows = (
         Entry.objects.filter(
             household_id__in=ids,
-            rule=rule,
+            rule__in=Rule.objects.filter(version__catalogue_id=rule.version.catalogue_id, key=rule.key),
             kind__in=[Kind.AWARD, Kind.DEDUCTION],
-            occurred_on__year=year,
+            occurred_on__gte=on.replace(month=1, day=1),
+            occurred_on__lt=on.replace(year=on.year + 1, month=1, day=1),
             reversal__isnull=True,
         )
         .values("household_id")
-        .annotate(n=Count("id"))
+        .annotate(
+            year=Count("id"), month=Count("id", filter=Q(occurred_on__gte=month, occurred_on__lt=next_month(month)))
+        )
     )
-    return {row["household_id"]: row["n"] for row in rows}
+    return {r["household_id"]: r["year"] for r in rows}, {r["household_id"]: r["month"] for r in rows}
+
+
+def next_month(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)
 
 
 def _post(
@@ -234,6 +271,8 @@ def _post(
     in_score: bool = True,
     rule: Rule | None = None,
     rule_name: str = "",
+    domain_name: str = "",
+    rule_standard: str = "",
     note: str = "",
     reverses: Entry | None = None,
     at: datetime | None = None,
@@ -265,6 +304,8 @@ def _post(
         in_score=in_score,
         rule=rule,
         rule_name=rule_name,
+        domain_name=domain_name,
+        rule_standard=rule_standard,
         occurred_on=occurred_on,
         note=note,
         recorded_by=by,

@@ -81,6 +81,8 @@ def fuzz_world(request, alice, sam, a1, a2, award, shop_a, soap, sale_a1):
         "households": a1.pk,
         "products": soap.pk,
         "rules": award.pk,
+        "catalogues": award.version.catalogue_id,
+        "versions": award.version_id,
         "entries": award_a1.pk,
         "redemptions": sale_a1.pk,
         "board": "nongfeng",

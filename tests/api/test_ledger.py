@@ -16,7 +16,8 @@ HOUSEHOLD_FIELDS = {
     "id", "village", "village_code", "number", "head_name", "group", "score", "balance", "star", "active", "phone",
 }  # fmt: skip
 ENTRY_FIELDS = {
-    "id", "household", "kind", "rule", "rule_name", "points", "score_after", "balance_after",
+    "id", "household", "kind", "rule", "rule_name", "domain_name", "rule_standard", "points",
+    "score_after", "balance_after",
     "occurred_on", "note", "recorded_by", "created_at", "reverses",
 }  # fmt: skip
 
@@ -84,7 +85,8 @@ def test_it_lists_a_households_entries_newest_first_with_filters(api, olivia, al
     assert [row["kind"] for row in body["results"]] == ["deduction", "award", "opening"]
     assert body["results"][0] | {"id": 0, "created_at": ""} == {
         "id": 0, "household": a1.pk, "kind": "deduction", "rule": deduction.pk, "rule_name": "测试扣分",
-        "points": -5, "score_after": 97, "balance_after": 97, "occurred_on": today().isoformat(), "note": "",
+        "domain_name": deduction.domain.name, "rule_standard": deduction.description, "points": -5,
+        "score_after": 97, "balance_after": 97, "occurred_on": today().isoformat(), "note": "",
         "recorded_by": "alice", "created_at": "", "reverses": None,
     }  # fmt: skip
 
@@ -101,11 +103,25 @@ def test_it_lists_a_households_entries_newest_first_with_filters(api, olivia, al
     assert client.get(f"/api/households/{a1.pk}/entries/?page=9").status_code == 404
 
 
-def test_it_keeps_the_catalogue(api, alice, award):
+RULE_FIELDS = {
+    "id",
+    "version",
+    "key",
+    "domain",
+    "name",
+    "points",
+    "cap_per_year",
+    "cap_per_month",
+    "description",
+    "active",
+}
+
+
+def test_it_keeps_the_catalogue(api, alice, award, draft_award):
     client = api(alice)
     rule = client.get(f"/api/rules/{award.pk}/").json()
-    assert set(rule) == {"id", "domain", "name", "points", "cap_per_year", "description", "active"}
-    body = {"domain": award.domain_id, "name": "清理河道", "points": 4, "cap_per_year": 3}
+    assert set(rule) == RULE_FIELDS
+    body = {"domain": draft_award.domain_id, "name": "清理河道", "points": 4, "cap_per_year": 3}
     created = client.post("/api/rules/", body, format="json")
     assert created.status_code == 201 and created.json()["cap_per_year"] == 3
     assert client.post("/api/rules/", body, format="json").json()["code"] == "rule_name_taken"
@@ -117,11 +133,19 @@ def test_it_keeps_the_catalogue(api, alice, award):
     assert client.get("/api/domains/").json()["count"] >= 5
 
 
-def test_it_never_rewrites_past_entries_when_a_rule_changes(api, alice, a1, award):
+def test_it_refuses_to_edit_an_adopted_version(api, alice, award):
+    response = api(alice).patch(f"/api/rules/{award.pk}/", {"points": 7}, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "version_adopted")
+    award.refresh_from_db()
+    assert award.points == 2
+
+
+def test_it_never_rewrites_past_entries_when_a_rule_changes(api, alice, a1, award, draft_award):
     entry = entry_record(household=a1, rule=award, occurred_on=today(), by=alice)
-    response = api(alice).patch(f"/api/rules/{award.pk}/", {"points": 7, "name": "新名字"}, format="json")
+    response = api(alice).patch(f"/api/rules/{draft_award.pk}/", {"points": 7, "name": "新名字"}, format="json")
     assert response.json() | {"id": 0} == {
-        "id": 0, "domain": award.domain_id, "name": "新名字", "points": 7, "cap_per_year": None,
+        "id": 0, "version": draft_award.version_id, "key": award.key, "domain": draft_award.domain_id,
+        "name": "新名字", "points": 7, "cap_per_year": None, "cap_per_month": None,
         "description": award.description, "active": True,
     }  # fmt: skip
     entry.refresh_from_db()

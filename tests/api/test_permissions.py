@@ -47,14 +47,31 @@ ENDPOINTS = {
         (
             "post",
             lambda w: "/api/rules/",
-            lambda w: {"domain": w.award.domain_id, "name": unique("规则"), "points": 3},
+            lambda w: {"domain": w.draft_award.domain_id, "name": unique("规则"), "points": 3},
         ),
-        [201, 201, 403, 403, 401],
+        [201, 404, 403, 403, 401],
     ),
-    "rule": (("get", lambda w: f"/api/rules/{w.award.pk}/", None), [200, 200, 403, 200, 401]),
+    "rule": (("get", lambda w: f"/api/rules/{w.award.pk}/", None), [200, 404, 403, 200, 401]),
     "rule patch": (
-        ("patch", lambda w: f"/api/rules/{w.award.pk}/", lambda w: {"description": "新标准"}),
-        [200, 200, 403, 403, 401],
+        ("patch", lambda w: f"/api/rules/{w.draft_award.pk}/", lambda w: {"description": "新标准"}),
+        [200, 404, 403, 403, 401],
+    ),
+    "catalogues": (("get", lambda w: "/api/catalogues/", None), [200, 200, 403, 200, 401]),
+    "catalogue": (
+        ("get", lambda w: f"/api/catalogues/{w.award.version.catalogue_id}/", None),
+        [200, 404, 403, 200, 401],
+    ),
+    "version draft": (
+        ("post", lambda w: f"/api/catalogues/{w.award.version.catalogue_id}/versions/", lambda w: {}),
+        [201, 404, 403, 403, 401],
+    ),
+    "version adopt": (
+        (
+            "post",
+            lambda w: f"/api/versions/{w.draft.pk}/adopt/",
+            lambda w: {"meeting": "村民代表大会", "adopted_on": today().isoformat(), "effective_from": "2099-01-01"},
+        ),
+        [200, 404, 403, 403, 401],
     ),
     "entry create": (
         ("post", lambda w: "/api/entries/", lambda w: {"household": w.a1.pk, "rule": w.award.pk, "note": "n"}),

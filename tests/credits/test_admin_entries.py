@@ -129,8 +129,9 @@ def test_it_shows_nothing_of_the_ledger_to_staff_without_a_role(client, mallory,
 # The catalogue
 
 
-def test_it_lets_a_clerk_add_and_retire_rules_but_not_delete_them(client, alice, award):
+def test_it_lets_a_clerk_add_and_retire_rules_but_not_delete_them(client, alice, draft_award):
     client.force_login(alice)
+    award = draft_award
     data = {"domain": award.domain_id, "name": "河道保洁", "points": "3", "cap_per_year": "4", "position": "0"}
 
     assert client.post(reverse("admin:credits_rule_add"), {**data, "active": "on"}).status_code == 302
@@ -142,8 +143,9 @@ def test_it_lets_a_clerk_add_and_retire_rules_but_not_delete_them(client, alice,
     assert client.post(url("credits_domain_delete", award.domain), {"post": "yes"}).status_code == 403
 
 
-def test_it_refuses_a_rule_of_zero_points(english, alice, award):
+def test_it_refuses_a_rule_of_zero_points(english, alice, draft_award):
     english.force_login(alice)
+    award = draft_award
 
     response = english.post(
         reverse("admin:credits_rule_add"), {"domain": award.domain_id, "name": "空", "points": "0", "position": "0"}

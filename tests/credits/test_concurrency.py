@@ -18,7 +18,7 @@ from credits.services import entry_record, entry_record_batch, entry_reverse, ho
 from households.errors import HouseholdNumberTaken
 from households.models import Household
 from tests.credits.ledger import assert_ledger_agrees, reconcile
-from tests.factories import open_household
+from tests.factories import RuleFactory, UserFactory, open_household
 from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -115,4 +115,23 @@ def test_it_opens_one_household_when_two_clerks_take_the_same_number_at_once(vil
     assert [type(error) for error in errors if error] == [HouseholdNumberTaken]
     (household,) = Household.objects.filter(village=village_a, number="0101")
     assert household.entries.count() == 1
+    assert_reconcile_clean()
+
+
+def test_it_lets_exactly_one_of_two_clerks_record_the_last_allowed_time_in_a_month(a1, alice, village_a):
+    monthly = RuleFactory(village=village_a, name="垃圾分类", points=1, cap_per_month=1)
+    second_clerk = UserFactory(username="alice2", role="clerk")
+    village_a.clerks.add(second_clerk)
+    today = timezone.localdate()
+
+    def record(clerk):
+        return lambda: entry_record(
+            household=Household.objects.get(pk=a1.pk), rule=monthly, occurred_on=today, by=clerk
+        )
+
+    results, errors = run_together(record(alice), record(second_clerk))
+
+    assert sum(result is not None for result in results) == 1
+    assert [type(error).__name__ for error in errors if error] == ["RuleMonthCapReached"]
+    assert a1.entries.filter(rule=monthly).count() == 1
     assert_reconcile_clean()

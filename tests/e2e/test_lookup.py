@@ -6,12 +6,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from credits.models import Domain, Rule
 from credits.services import entry_record, entry_reverse
 from exchange.services import product_restock, redemption_create, redemption_void
 from households.services import household_set_pin
 from tests.e2e.conftest import CHROMIUM, PHONE
-from tests.factories import ProductFactory, ShopFactory, open_household
+from tests.factories import (
+    DomainFactory,
+    ProductFactory,
+    RuleFactory,
+    ShopFactory,
+    open_household,
+    version_in_force_of,
+)
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -27,12 +33,12 @@ PIN = "2468"
 @pytest.fixture
 def history(a1, a2, alice, sam, village_a):
     """A year of a1's deeds, two visits to the shop (one voided), and neighbours to rank against."""
-    # The catalogue's migration made these, unless an earlier browser test's flush took them away.
-    civil, _new = Domain.objects.get_or_create(name="乡风文明", defaults={"position": 2})
-    green, _new = Domain.objects.get_or_create(name="美丽乡村", defaults={"position": 3})
-    volunteer, _new = Rule.objects.get_or_create(domain=civil, name="志愿服务", defaults={"points": 2})
-    neighbour, _new = Rule.objects.get_or_create(domain=civil, name="邻里互助", defaults={"points": 2})
-    litter, _new = Rule.objects.get_or_create(domain=green, name="破坏环境", defaults={"points": -5})
+    version = version_in_force_of(village_a)
+    civil = DomainFactory(version=version, name="乡风文明", position=2)
+    green = DomainFactory(version=version, name="美丽乡村", position=3)
+    volunteer = RuleFactory(village=village_a, domain=civil, name="志愿服务", points=2)
+    neighbour = RuleFactory(village=village_a, domain=civil, name="邻里互助", points=2)
+    litter = RuleFactory(village=village_a, domain=green, name="破坏环境", points=-5)
     today = timezone.localdate()
     notes = ["村口道路清扫", "帮助邻居抢收", "陪护孤寡老人", ""]
     for n in range(26):

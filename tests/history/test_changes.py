@@ -17,10 +17,11 @@ def changes_of(obj):
     return Change.objects.get_for_object(obj).order_by("id")
 
 
-def test_it_records_a_service_change_with_who_and_the_old_and_new_values(award, alice):
-    rule_update(rule=award, by=alice, points=3)
+def test_it_records_a_service_change_with_who_and_the_old_and_new_values(draft_award, alice, village_a):
+    rule_update(rule=draft_award, by=alice, points=3)
 
-    change = changes_of(award).last()
+    change = changes_of(draft_award).last()
+    assert change.village == village_a
     assert change.action == Change.Action.UPDATE
     assert change.actor == alice
     assert change.changes["points"] == [2, 3]

@@ -21,7 +21,7 @@ def today():
 
 
 @pytest.fixture
-def history(alice, bob, a1, a2, b1, award, deduction, shop_a, sam, today):
+def history(alice, bob, a1, a2, b1, award, deduction, award_b, deduction_b, shop_a, sam, today):
     """A1 and a2 in 农丰村, b1 in 永丰村; a3 of 农丰村 in no group and never awarded."""
     a3 = open_household(a1.village, by=alice, number="0003", head_name="陈丽华")
     earlier = today - timedelta(days=45)
@@ -32,8 +32,8 @@ def history(alice, bob, a1, a2, b1, award, deduction, shop_a, sam, today):
     entry_reverse(entry=mistake, reason="录错了", by=alice)
     entry_record(household=a2, rule=deduction, occurred_on=earlier, by=alice)
     entry_record(household=a3, rule=deduction, occurred_on=today, by=alice)
-    entry_record(household=b1, rule=award, occurred_on=today, by=bob)
-    entry_record(household=b1, rule=deduction, occurred_on=today, by=bob)
+    entry_record(household=b1, rule=award_b, occurred_on=today, by=bob)
+    entry_record(household=b1, rule=deduction_b, occurred_on=today, by=bob)
     soap = ProductFactory(shop=shop_a, name="洗衣皂", unit="块", price=10, low_stock=5)
     oil = ProductFactory(shop=shop_a, name="食用油", unit="瓶", price=30, low_stock=2)
     product_restock(product=soap, quantity=6, by=alice)

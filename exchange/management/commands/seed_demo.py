@@ -46,7 +46,15 @@ from credits.demo.history import (
 )
 from credits.demo.people import invent_households
 from credits.models import Entry, Rule
-from credits.services import entry_adjust, entry_record, entry_record_batch, entry_reverse, household_open
+from credits.selectors import site_template
+from credits.services import (
+    catalogue_adopt_template,
+    entry_adjust,
+    entry_record,
+    entry_record_batch,
+    entry_reverse,
+    household_open,
+)
 from exchange.demo import SHOP_NAME, Redeem, Restock, Void, goods_for, plan_shop
 from exchange.models import Product, Redemption, Shop, StockMovement
 from exchange.services import product_restock, redemption_create, redemption_void
@@ -104,6 +112,7 @@ class Command(BaseCommand):
             town.officers.add(users["officer"])
             village = Village.objects.create(code=VILLAGE_CODE, name=VILLAGE_NAME, town=town)
             village.clerks.add(users["clerk"])
+            rules = adopt_template(village, rules, clerk=users["clerk"], since=today - timedelta(days=365))
             self._replay(steps, village=village, rules=rules, clerk=users["clerk"])
             shop = open_shop(village, clerk=users["clerk"], shopkeeper=users["shopkeeper"], today=today)
 
@@ -304,10 +313,12 @@ def _shop_step(step, *, shop, products, households, redemptions, clerk, shopkeep
 
 
 def demo_rules() -> dict[str, Rule]:
-    """The catalogue rules the demo records, by name; the default catalogue must still hold them."""
+    """The rules the demo records, by name, from the site's template; it must still hold them."""
     names = set(SCHEDULED_RULES) | {row[0] for row in ANNUAL} | {row[0] for row in SINGLES}
     rules: dict[str, Rule] = {}
-    for rule in Rule.objects.filter(name__in=names, active=True).order_by("id"):
+    template = site_template()
+    found = template.rules.filter(name__in=names, active=True).order_by("id") if template else Rule.objects.none()
+    for rule in found:
         rules.setdefault(rule.name, rule)
     missing = sorted(names - rules.keys())
     if missing:
@@ -316,6 +327,21 @@ def demo_rules() -> dict[str, Rule]:
             % {"names": "、".join(missing)}
         )
     return rules
+
+
+def adopt_template(village: Village, rules: dict[str, Rule], *, clerk: User, since: date) -> dict[str, Rule]:
+    """Give the village its own copy of the site's template, in force `since`; the demo's rules as
+    they stand in that copy."""
+    version = catalogue_adopt_template(
+        village=village,
+        template=next(iter(rules.values())).version,
+        name=_("%(village)s village rules") % {"village": village.name},
+        meeting=_("Village representatives' meeting"),
+        effective_from=since,
+        by=clerk,
+    )
+    own = {rule.key: rule for rule in version.rules.all()}
+    return {name: own[rule.key] for name, rule in rules.items()}
 
 
 def demo_plan(rules: dict[str, Rule], *, households: int, today: date) -> list[Step]:

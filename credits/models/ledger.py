@@ -1,74 +1,13 @@
-"""The rule catalogue and the points ledger.
-
-Design overview
----------------
-Each household has one signed ledger, read like a bank book (存折). An `Entry` records one change:
-its signed `points`, its `kind`, the rule it applied (with the rule's name and points copied, so a
-later edit of the rule never rewrites history), the date of the deed, a note, who recorded it and
-when, and the household's `score_after` and `balance_after`. The score measures standing and is
-the sum of every entry that counts toward it (`in_score`); the balance is what may be spent at the
-shop and is the sum of every entry. Redemptions lower the balance only, so they are recorded with
-`in_score` false. Entries are never updated or deleted — database triggers (`credits/sql/`) refuse
-it below the ORM — and a mistake is undone by a reversal entry pointing at the entry it reverses,
-at most once. `households.Household.score` and `.balance` cache the latest `*_after` values; only
-`credits.services` writes entries and those caches, together, in one transaction.
-"""
+"""The points ledger: entries and the years' points cached beside them (see `credits.models`)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from credits.models.catalogue import Rule
 from households.models import Household, Village
 from households.validators import printable
-
-
-class Domain(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True, validators=[printable])
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    description = models.CharField(_("description"), max_length=200, blank=True, validators=[printable])
-
-    class Meta:
-        verbose_name = _("domain")
-        verbose_name_plural = _("domains")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Rule(models.Model):
-    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="rules", verbose_name=_("domain"))
-    name = models.CharField(_("name"), max_length=50, validators=[printable])
-    points = models.IntegerField(
-        _("points per occurrence"),
-        help_text=_("Positive for an award, negative for a deduction, e.g. 2 or -5."),
-    )
-    cap_per_year = models.PositiveSmallIntegerField(
-        _("times per household per year"),
-        null=True,
-        blank=True,
-        help_text=_("Leave empty for no limit."),
-    )
-    description = models.CharField(_("standard"), max_length=200, blank=True, validators=[printable])
-    active = models.BooleanField(_("active"), default=True, help_text=_("Retired rules stay in past entries."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("rule")
-        verbose_name_plural = _("rules")
-        ordering = ["domain__position", "position", "id"]
-        constraints = [
-            models.CheckConstraint(condition=~models.Q(points=0), name="rule_points_nonzero"),
-            models.CheckConstraint(
-                condition=models.Q(cap_per_year__isnull=True) | models.Q(cap_per_year__gte=1),
-                name="rule_cap_positive",
-            ),
-            models.UniqueConstraint(fields=["domain", "name"], name="rule_name_unique_in_domain"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.points:+d})"
 
 
 class Entry(models.Model):
@@ -91,7 +30,10 @@ class Entry(models.Model):
     rule = models.ForeignKey(
         Rule, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", verbose_name=_("rule")
     )
+    # What the rule said when the entry was recorded: later versions never change what it was.
     rule_name = models.CharField(_("rule name"), max_length=50, blank=True)
+    domain_name = models.CharField(_("domain"), max_length=50, blank=True)
+    rule_standard = models.CharField(_("standard"), max_length=200, blank=True)
     occurred_on = models.DateField(_("date of the deed"))
     note = models.CharField(_("note"), max_length=200, blank=True, validators=[printable])
     recorded_by = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""The API's rule catalogue and ledger: domains, rules, a household's entries, and recording.
+"""The API's ledger: a household's entries, and recording, reversing and adjusting.
 
 Reads of the ledger are for clerks and officers of the household's village; shopkeepers see
 households but never their entries. Every write calls one of `credits.services`, which lock the
@@ -22,103 +22,9 @@ from api.schema import READ, WRITE, errors
 from api.scope import readable_households
 from credits import services
 from credits.forms import MAX_ADJUSTMENT
-from credits.models import Domain, Entry, Rule
+from credits.models import Entry
+from credits.selectors import rules_for
 from households.selectors import households_for
-
-
-class DomainSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Domain
-        fields = ["id", "name", "description"]
-
-
-@extend_schema_view(get=extend_schema(responses={200: DomainSerializer(many=True), **errors(*READ)}))
-class DomainList(generics.ListAPIView):
-    permission_classes = [RolePermission]
-    read_perm = "credits.view_domain"
-    serializer_class = DomainSerializer
-    queryset = Domain.objects.order_by("position", "id")
-
-
-class RuleSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Rule
-        fields = ["id", "domain", "name", "points", "cap_per_year", "description", "active"]
-        read_only_fields = fields
-
-
-class RuleWriteSerializer(serializers.Serializer):
-    domain = IdField()
-    name = TextField(max_length=50)
-    points = serializers.IntegerField(
-        min_value=-services.MAX_RULE_POINTS,
-        max_value=services.MAX_RULE_POINTS,
-        help_text="Signed: positive for an award, negative for a deduction; not zero.",
-    )
-    cap_per_year = serializers.IntegerField(
-        min_value=1, max_value=services.MAX_RULE_CAP, required=False, allow_null=True, default=None
-    )
-    description = TextField(max_length=200, required=False, allow_blank=True, default="")
-    active = serializers.BooleanField(required=False, default=True)
-
-
-class RuleUpdateSerializer(RuleWriteSerializer):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
-            # A PATCH changes only what it names: no defaults filled in for the rest.
-            field.default = serializers.empty
-
-
-class RuleFilter(django_filters.FilterSet):
-    domain = IdFilter(field_name="domain_id")
-    active = django_filters.BooleanFilter()
-
-    class Meta:
-        model = Rule
-        fields = ["domain", "active"]
-
-
-@extend_schema_view(get=extend_schema(responses={200: RuleSerializer(many=True), **errors(*READ)}))
-class RuleList(generics.ListCreateAPIView):
-    permission_classes = [RolePermission]
-    read_perm = "credits.view_rule"
-    write_perms = {"POST": "credits.add_rule"}
-    serializer_class = RuleSerializer
-    filterset_class = RuleFilter
-    queryset = Rule.objects.order_by("domain__position", "domain_id", "position", "id")
-
-    @extend_schema(request=RuleWriteSerializer, responses={201: RuleSerializer, **errors(*WRITE)})
-    def post(self, request):
-        data = RuleWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        domain = get_in_scope(Domain.objects.all(), fields.pop("domain"))
-        rule = services.rule_create(domain=domain, by=request.user, **fields)
-        return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema_view(get=extend_schema(responses={200: RuleSerializer, **errors(*READ)}))
-class RuleDetail(generics.RetrieveAPIView):
-    permission_classes = [RolePermission]
-    read_perm = "credits.view_rule"
-    write_perms = {"PATCH": "credits.change_rule"}
-    serializer_class = RuleSerializer
-
-    def get_object(self):
-        return get_in_scope(Rule.objects.all(), self.kwargs["pk"])
-
-    @extend_schema(request=RuleUpdateSerializer, responses={200: RuleSerializer, **errors(*WRITE)})
-    def patch(self, request, pk):
-        rule = self.get_object()
-        data = RuleUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        if "domain" in changes:
-            changes["domain"] = get_in_scope(Domain.objects.all(), changes["domain"])
-        rule = services.rule_update(rule=rule, by=request.user, **changes)
-        return Response(RuleSerializer(rule).data)
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -127,8 +33,8 @@ class EntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = Entry
         fields = [
-            "id", "household", "kind", "rule", "rule_name", "points", "score_after", "balance_after",
-            "occurred_on", "note", "recorded_by", "created_at", "reverses",
+            "id", "household", "kind", "rule", "rule_name", "domain_name", "rule_standard", "points",
+            "score_after", "balance_after", "occurred_on", "note", "recorded_by", "created_at", "reverses",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -222,7 +128,7 @@ class EntryCreate(LedgerWrite):
         data = RecordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        rule = get_in_scope(Rule.objects.all(), fields["rule"])
+        rule = get_in_scope(rules_for(request.user), fields["rule"])
         household = get_in_scope(readable_households(request.user), fields["household"])
         entry = services.entry_record(
             household=household, rule=rule, occurred_on=fields["occurred_on"], note=fields["note"], by=request.user
@@ -244,7 +150,7 @@ class EntryBatch(LedgerWrite):
         data = BatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        rule = get_in_scope(Rule.objects.all(), fields["rule"])
+        rule = get_in_scope(rules_for(request.user), fields["rule"])
         ids = set(fields["households"])
         households = list(readable_households(request.user).filter(pk__in=ids))
         if len(households) != len(ids):
