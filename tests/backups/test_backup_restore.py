@@ -64,7 +64,7 @@ def media(settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_restores_a_backup_taken_during_writes_whole(
-    a1, a2, b1, alice, bob, award, shop_a, media, tmp_path, elsewhere
+    a1, a2, b1, alice, bob, award, award_b, shop_a, media, tmp_path, elsewhere
 ):
     soap = ProductFactory(shop=shop_a, name="肥皂", unit="块", price=1)
     restock(soap, 1000)
@@ -81,7 +81,7 @@ def test_it_restores_a_backup_taken_during_writes_whole(
     today = timezone.localdate()
     calls = [
         lambda: entry_record(household=a2, rule=award, occurred_on=today, by=alice),
-        lambda: entry_record(household=b1, rule=award, occurred_on=today, by=bob),
+        lambda: entry_record(household=b1, rule=award_b, occurred_on=today, by=bob),
         lambda: redeem(shop_a, Household.objects.get(pk=a1.pk), (soap, 1)),
     ]
     writers = [threading.Thread(target=write, args=(call,)) for call in calls]

@@ -8,8 +8,12 @@ from credits.models import Entry
 from credits.selectors import ledger_differences, reversal_mismatches
 
 BEFORE = [("credits", "0008_append_only_replace_and_truncate")]
-# The state to write the old rows in: the ledger before, the households as they are now.
-STATE = [*BEFORE, ("households", "0005_printable_text")]
+
+
+def state_before(executor):
+    """The models to write the old rows with: the ledger before, every other app as it is now."""
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "credits"]
+    return executor.loader.project_state([*BEFORE, *others]).apps
 
 
 def populate(apps) -> None:
@@ -27,7 +31,7 @@ def populate(apps) -> None:
         village = Village.objects.create(code=code, name=code, town=town)
         for number in ("1", "2"):
             household = Household.objects.create(
-                village=village, number=number, head_name="张", card_token=code + number
+                village=village, number=number, number_key=number, head_name="张", card_token=code + number
             )
             score = 0
             for kind, rule, points in (("opening", None, 100), ("award", rules[0], 3), ("deduction", rules[1], -5)):
@@ -54,7 +58,7 @@ def test_it_gives_each_village_its_own_copy_and_keeps_every_entry():
     executor = MigrationExecutor(connection)
     after = executor.loader.graph.leaf_nodes()
     executor.migrate(BEFORE)
-    populate(executor.loader.project_state(STATE).apps)
+    populate(state_before(executor))
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
