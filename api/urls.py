@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.auth import TokenView
 from credits import api as credits
@@ -38,7 +38,7 @@ urlpatterns = [
     path("redemptions/<int:pk>/void/", exchange.RedemptionVoid.as_view(), name="api-redemption-void"),
     path("board/<str:village_code>/", public.BoardView.as_view(), name="api-board"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ (an id that is not a number, a path that does not exist) is a
     # 404 in the API's own body, not the site's HTML page.
     re_path(

@@ -67,8 +67,20 @@ def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=DESKTOP)
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    # Every page runs under the site's Content-Security-Policy: a script or style it blocks, or
+    # a header the browser cannot read, is a console error, and fails the test.
+    refused = []
+    tab.on("console", lambda message: refused.append(message.text) if _is_policy_error(message) else None)
     yield tab
     context.close()
+    assert not refused, f"the page broke its security policy: {refused}"
+
+
+POLICIES = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
+def _is_policy_error(message) -> bool:
+    return message.type == "error" and any(policy in message.text for policy in POLICIES)
 
 
 @pytest.fixture
