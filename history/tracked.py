@@ -38,7 +38,7 @@ TRACKED: dict[str, Scope] = {
     "households.Village": Scope(village=SELF, m2m=("clerks",)),
     "households.Household": Scope(
         village="village",
-        exclude=("score", "balance", "head_initials", "created_at"),
+        exclude=("score", "balance", "head_initials", "number_key", "created_at"),
         secret=("pin_hash", "card_token"),
     ),
     "public.BoardSettings": Scope(village="village"),
@@ -62,9 +62,12 @@ def hidden(value: str) -> str:
 
 def register_tracked() -> None:
     for label, scope in TRACKED.items():
+        model = apps.get_model(label)
+        # Rows pointing at this one (a household's entries, a product's movements) are not its fields.
+        reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
         auditlog.register(
-            apps.get_model(label),
-            exclude_fields=list(scope.exclude),
+            model,
+            exclude_fields=[*scope.exclude, *reverse],
             mask_fields=list(scope.secret),
             mask_callable="history.tracked.hidden",
             m2m_fields=set(scope.m2m),
