@@ -4,7 +4,9 @@ Writing two million entries one service call at a time would take hours. These h
 the same rows directly — `bulk_create`, and `INSERT … SELECT generate_series` with window sums —
 each with a true `score_after`/`balance_after` chain and a matching household cache, so the
 ledger they leave reconciles. The append-only triggers refuse only UPDATE and DELETE of entries,
-so the inserts pass through them. Import this module after `django.setup()`.
+so the inserts pass through them. `fill_one_ledger` chains its entries' hashes as the services do;
+`generate_ledger`'s SQL cannot (`credits/chain.py` hashes in Python), so `reconcile` reports those.
+Import this module after `django.setup()`.
 """
 
 from datetime import timedelta
@@ -12,6 +14,7 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from credits import chain
 from credits.models import Entry
 from credits.services import household_open
 from households.models import Household, Village
@@ -20,7 +23,7 @@ from households.models import Household, Village
 def fill_one_ledger(village, user, *, entries: int) -> Household:
     """A household with `entries` entries: awards, deductions, spending, and now and then a reversal."""
     household = household_open(village=village, number=f"S{entries}", head_name="李秀英", by=user)
-    score = balance = Household.objects.get(pk=household.pk).score
+    score = balance = household.score
     start = timezone.localdate() - timedelta(days=entries // 10)
     rows, previous_award = [], None
     for k in range(1, entries):
@@ -44,7 +47,9 @@ def fill_one_ledger(village, user, *, entries: int) -> Household:
             balance_after=balance,
             reverses=reverses,
             note="基准",
+            created_at=timezone.now(),
         )
+        chain.link(entry, household=household)
         rows.append(entry)
         if kind == "award":
             previous_award = entry
@@ -55,7 +60,7 @@ def fill_one_ledger(village, user, *, entries: int) -> Household:
             Entry.objects.bulk_create(rows[-1:])
             rows = []
     Entry.objects.bulk_create(rows, batch_size=2000)
-    Household.objects.filter(pk=household.pk).update(score=score, balance=balance)
+    Household.objects.filter(pk=household.pk).update(score=score, balance=balance, chain_head=household.chain_head)
     return household
 
 
@@ -104,6 +109,9 @@ def generate_ledger(town, user, *, households: int, per: int) -> None:
                 "created_at": "now()",
                 "score_after": "SUM(CASE WHEN in_score THEN points ELSE 0 END) OVER w",
                 "balance_after": "SUM(points) OVER w",
+                "hash_version": "1",
+                "previous_hash": "''",
+                "hash": "''",
             },
             f"""FROM (
                 SELECT h.id AS household_id, k,

@@ -6,7 +6,9 @@ deductions of rules from the catalogue (their names and points copied), spread o
 years; now and then a reversal of the household's latest award; each entry's `score_after` and
 `balance_after` are the running sums (window functions), the household caches its last ones, and
 `credits_yearscore` holds each household's points per year of deed. `check()` proves all of it
-with the reconcile's own queries. Import this module after `django.setup()`.
+with the reconcile's own queries. The entries carry no hash chain (`credits/chain.py`): computing
+one is a pass in Python, too slow for tens of millions of rows, so `reconcile` reports them.
+Import this module after `django.setup()`.
 """
 
 import sys
@@ -165,6 +167,9 @@ def _entries(cursor, user, long_ids: list[int], *, per_mean: int, long_entries: 
             "created_at": "occurred_on + time '09:30'",
             "score_after": "SUM(points) OVER w",
             "balance_after": "SUM(points) OVER w",
+            "hash_version": "1",
+            "previous_hash": "''",
+            "hash": "''",
         },
         f"""FROM (
             SELECT d.household_id, d.k, d.occurred_on,
@@ -202,10 +207,11 @@ def _reversals(cursor) -> None:
     cursor.execute(
         f"""INSERT INTO credits_entry (household_id, kind, points, in_score, rule_id, rule_name, domain_name,
                                        rule_standard, occurred_on, note, recorded_by_id, created_at, score_after,
-                                       balance_after, reverses_id)
+                                       balance_after, reverses_id, hash_version, previous_hash, hash)
             SELECT a.household_id, 'reversal', -a.points, true, a.rule_id, a.rule_name, a.domain_name, '',
                    a.occurred_on,
-                   '录入错误', a.recorded_by_id, now(), l.score_after - a.points, l.balance_after - a.points, a.id
+                   '录入错误', a.recorded_by_id, now(), l.score_after - a.points, l.balance_after - a.points, a.id,
+                   1, '', ''
             FROM (SELECT DISTINCT ON (household_id) * FROM credits_entry
                   WHERE kind = 'award' AND household_id % {REVERSED} = 0 ORDER BY household_id, id DESC) a
             JOIN (SELECT DISTINCT ON (household_id) household_id, score_after, balance_after FROM credits_entry

@@ -262,7 +262,7 @@ def check_reconcile_finds_differences() -> None:
     last = Entry.objects.filter(household=third).latest("id")
     Entry.objects.create(household=third, kind="award", points=1, in_score=True, occurred_on=today(),
                          recorded_by_id=last.recorded_by_id, score_after=last.score_after + 2,
-                         balance_after=last.balance_after + 1)  # fmt: skip
+                         balance_after=last.balance_after + 1, hash_version=1)  # fmt: skip
     Household.objects.filter(pk=third.pk).update(score=last.score_after + 1, balance=last.balance_after + 1)
     found = {d.household_id: d for d in ledger_differences()}
     assert set(found) == {first.pk, second.pk, third.pk}, found

@@ -1,13 +1,16 @@
 """Reads of the ledger and of the villages' catalogues."""
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
+from credits import chain
 from credits.models import Catalogue, CatalogueVersion, Entry, Rule, YearScore
-from households.models import Household
+from households.models import Household, Village
 from households.selectors import villages_for
 
 # One pass over the ledger: each entry's *_after must equal the previous one's plus its own
@@ -230,3 +233,45 @@ def site_template() -> CatalogueVersion | None:
         .order_by("-catalogue_id", "-number")
         .first()
     )
+
+
+def chain_breaks() -> Iterator[chain.Break]:
+    """Every break in every household's hash chain, in one pass over the ledger in chain order."""
+    fields = sorted(set(itertools.chain(*chain.FIELDS.values())) | {"id", "hash_version", "previous_hash", "hash"})
+    rows = (
+        Entry.objects.order_by("household_id", "id")
+        .values_list(*fields, "household__chain_head", named=True)
+        .iterator(chunk_size=5000)
+    )
+    for household_id, entries in itertools.groupby(rows, key=lambda row: row.household_id):
+        entries = list(entries)
+        yield from chain.breaks(household_id, entries, entries[0].household__chain_head)
+    # A household whose every entry is gone still has its head.
+    emptied = Household.objects.exclude(chain_head="").filter(~Exists(Entry.objects.filter(household=OuterRef("pk"))))
+    for household_id in emptied.values_list("pk", flat=True):
+        yield chain.Break(household_id, None, "head")
+
+
+def _heads(households: QuerySet[Household], at: datetime | None) -> QuerySet:
+    """(household id, chain head) in id order: now, or as it stood at `at` (households opened since
+    left out)."""
+    if at is not None:
+        newest = Entry.objects.filter(household=OuterRef("pk"), created_at__lte=at).order_by("-id")
+        households = households.annotate(chain_head_then=Subquery(newest.values("hash")[:1])).exclude(
+            chain_head_then=None
+        )
+        return households.order_by("pk").values_list("pk", F("chain_head_then"))
+    return households.order_by("pk").values_list("pk", "chain_head")
+
+
+def village_fingerprint(village: Village, *, at: datetime | None = None) -> str:
+    """The village's code over all its households' chain heads (one query), now or at `at`."""
+    return chain.village_fingerprint(_heads(Household.objects.filter(village=village), at))
+
+
+def household_fingerprint(household: Household, *, at: datetime | None = None) -> str:
+    """The household's code of its chain head, now (no query) or at `at`."""
+    if at is None:
+        return chain.household_fingerprint(household.chain_head)
+    heads = list(_heads(Household.objects.filter(pk=household.pk), at))
+    return chain.household_fingerprint(heads[0][1] if heads else "")

@@ -38,7 +38,7 @@ TRACKED: dict[str, Scope] = {
     "households.Village": Scope(village=SELF, m2m=("clerks",)),
     "households.Household": Scope(
         village="village",
-        exclude=("score", "balance", "head_initials", "number_key", "created_at"),
+        exclude=("score", "balance", "chain_head", "head_initials", "number_key", "created_at"),
         secret=("pin_hash", "card_token"),
     ),
     "public.BoardSettings": Scope(village="village"),

@@ -87,6 +87,8 @@ class Household(models.Model):
     # The villager's lookup PIN, hashed like a password; empty means lookup by PIN is not set up.
     pin_hash = models.CharField(_("lookup PIN"), max_length=128, blank=True, editable=False)
     card_token = models.CharField(_("card code"), max_length=32, unique=True, default=new_card_token, editable=False)
+    # The hash of the household's newest ledger entry (credits/chain.py), moved with score and balance.
+    chain_head = models.CharField(_("ledger chain head"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("household")

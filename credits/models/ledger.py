@@ -51,6 +51,11 @@ class Entry(models.Model):
         related_name="reversal",
         verbose_name=_("reverses"),
     )
+    # The hash chain (credits/chain.py): the household's previous entry's hash, and this entry's
+    # over what it records and that one, as version `hash_version` of the chain defines it.
+    hash_version = models.PositiveSmallIntegerField(_("hash version"), editable=False)
+    previous_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("entry")

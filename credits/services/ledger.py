@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from credits import chain
 from credits.errors import (
     AlreadyReversed,
     BatchRefused,
@@ -81,8 +82,10 @@ def entry_record_batch(
             raise refusals[0][1]
         if refusals:
             raise BatchRefused([(household, error.message) for household, error in refusals])
-        entries = [
-            Entry(
+        now = timezone.now()
+        entries = []
+        for household in locked:
+            entry = Entry(
                 household=household,
                 kind=kind,
                 points=rule.points,
@@ -94,12 +97,17 @@ def entry_record_batch(
                 occurred_on=occurred_on,
                 note=note.strip(),
                 recorded_by=by,
+                created_at=now,
                 score_after=household.score + rule.points,
                 balance_after=household.balance + rule.points,
             )
-            for household in locked
-        ]
-        Household.objects.filter(pk__in=ids).update(score=F("score") + rule.points, balance=F("balance") + rule.points)
+            chain.link(entry, household=household)
+            entries.append(entry)
+        Household.objects.filter(pk__in=ids).update(
+            score=F("score") + rule.points,
+            balance=F("balance") + rule.points,
+            chain_head=Case(*(When(pk=household.pk, then=Value(household.chain_head)) for household in locked)),
+        )
         _add_to_year(locked, year=occurred_on.year, points=rule.points)
         return Entry.objects.bulk_create(entries)
 
@@ -285,19 +293,7 @@ def _post(
     if not household.active:
         raise HouseholdClosed(number=household.number)
     score_delta = points if in_score else 0
-    guarded = Household.objects.filter(pk=household.pk, active=True)
-    spending = not in_score and points < 0
-    if spending:
-        guarded = guarded.filter(balance__gte=-points)
-    if guarded.update(score=F("score") + score_delta, balance=F("balance") + points) != 1:
-        if spending:
-            raise InsufficientBalance(number=household.number, balance=household.balance, cost=-points)
-        raise HouseholdClosed(number=household.number)
-    household.score += score_delta
-    household.balance += points
-    if in_score and kind != Kind.OPENING:
-        _add_to_year([household], year=occurred_on.year, points=points)
-    return Entry.objects.create(
+    entry = Entry(
         household=household,
         kind=kind,
         points=points,
@@ -309,11 +305,29 @@ def _post(
         occurred_on=occurred_on,
         note=note,
         recorded_by=by,
-        score_after=household.score,
-        balance_after=household.balance,
+        score_after=household.score + score_delta,
+        balance_after=household.balance + points,
         reverses=reverses,
         created_at=at or timezone.now(),
     )
+    previous_head = household.chain_head
+    chain.link(entry, household=household)
+    guarded = Household.objects.filter(pk=household.pk, active=True)
+    spending = not in_score and points < 0
+    if spending:
+        guarded = guarded.filter(balance__gte=-points)
+    moved = guarded.update(score=F("score") + score_delta, balance=F("balance") + points, chain_head=entry.hash)
+    if moved != 1:
+        household.chain_head = previous_head
+        if spending:
+            raise InsufficientBalance(number=household.number, balance=household.balance, cost=-points)
+        raise HouseholdClosed(number=household.number)
+    household.score += score_delta
+    household.balance += points
+    if in_score and kind != Kind.OPENING:
+        _add_to_year([household], year=occurred_on.year, points=points)
+    entry.save(force_insert=True)
+    return entry
 
 
 def _add_to_year(households: list[Household], *, year: int, points: int) -> None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from credits import chain
 from credits.models import Entry
 from credits.services.ledger import _post
 from history.context import acting
@@ -111,22 +112,25 @@ def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: d
         with transaction.atomic():
             created = Household.objects.bulk_create(rows, batch_size=500)
             changes_record_bulk(pairs=[(None, household) for household in created], action=Change.Action.CREATE, by=by)
-            Entry.objects.bulk_create(
-                [
-                    Entry(
-                        household=household,
-                        kind=Kind.OPENING,
-                        points=household.score,
-                        in_score=True,
-                        occurred_on=opened_on,
-                        recorded_by=by,
-                        score_after=household.score,
-                        balance_after=household.balance,
-                    )
-                    for household in created
-                ],
-                batch_size=500,
-            )
+            now = timezone.now()
+            entries = []
+            for household in created:
+                entry = Entry(
+                    household=household,
+                    kind=Kind.OPENING,
+                    points=household.score,
+                    in_score=True,
+                    occurred_on=opened_on,
+                    recorded_by=by,
+                    created_at=now,
+                    score_after=household.score,
+                    balance_after=household.balance,
+                )
+                chain.link(entry, household=household)
+                entries.append(entry)
+            Entry.objects.bulk_create(entries, batch_size=500)
+            # The heads need the households' ids, which only their insert gives.
+            Household.objects.bulk_update(created, ["chain_head"], batch_size=500)
     except IntegrityError:
         taken = Household.objects.filter(
             village_id__in=village_ids, number_key__in=[row.number_key for row in rows]

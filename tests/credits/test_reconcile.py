@@ -10,6 +10,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from credits import chain
 from credits.models import Entry, YearScore
 from credits.selectors import ledger_differences, year_score_differences
 from credits.services import entry_adjust, entry_record, entry_reverse
@@ -30,6 +31,7 @@ def stray_entry(household, user, *, points, score_after, balance_after):
         recorded_by=user,
         score_after=score_after,
         balance_after=balance_after,
+        hash_version=chain.VERSION,
     )
 
 

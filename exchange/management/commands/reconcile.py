@@ -1,8 +1,9 @@
 """`manage.py reconcile`: prove the books. Exits non-zero on any difference.
 
 Checks every household's cached score and balance against the sums of its ledger entries and
-their *_after chain, its cached points per year against that year's entries, every reversal
-against the entry it undoes, and every product's stock against its movements. It lives in the
+their *_after chain, its hash chain (any rewritten, removed or inserted entry), its cached points
+per year against that year's entries, every reversal against the entry it undoes, and every
+product's stock against its movements. It lives in the
 exchange, the top app, because it reads both books.
 """
 
@@ -10,10 +11,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from credits.selectors import ledger_differences, reversal_mismatches, year_score_differences
+from credits.selectors import chain_breaks, ledger_differences, reversal_mismatches, year_score_differences
 from exchange.models import Product
 from exchange.selectors import stock_differences
 from households.models import Household
+
+# What each break in a household's hash chain (credits/chain.py) means.
+BREAKS = {
+    "rewritten": gettext_lazy("%(household)s: entry #%(entry)s no longer matches its hash: it was rewritten"),
+    "removed": gettext_lazy(
+        "%(household)s: the hash chain breaks before entry #%(entry)s: an entry before it was removed or rewritten"
+    ),
+    "inserted": gettext_lazy("%(household)s: entries before #%(entry)s do not belong in the hash chain: inserted"),
+    "head": gettext_lazy(
+        "%(household)s: the household's chain head is not its last entry's hash: entries at the end were "
+        "removed or added"
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -39,6 +53,18 @@ class Command(BaseCommand):
                     "balance_sum": d.balance_sum,
                     "breaks": d.chain_breaks,
                 }
+            )
+        breaks = list(chain_breaks())
+        where = {
+            pk: f"{code}/{number}"
+            for pk, code, number in Household.objects.filter(pk__in={b.household_id for b in breaks}).values_list(
+                "pk", "village__code", "number"
+            )
+        }
+        for found in breaks:
+            problems += 1
+            self.stdout.write(
+                BREAKS[found.problem] % {"household": where[found.household_id], "entry": found.entry_id}
             )
         for entry_id, village, number in reversal_mismatches():
             problems += 1
