@@ -3,10 +3,11 @@
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from credits import chain
 from credits.models import Catalogue, CatalogueVersion, Entry, Rule, YearScore
@@ -262,6 +263,16 @@ def _heads(households: QuerySet[Household], at: datetime | None) -> QuerySet:
         )
         return households.order_by("pk").values_list("pk", F("chain_head_then"))
     return households.order_by("pk").values_list("pk", "chain_head")
+
+
+# How far back a shown fingerprint stands: a writer that took its time before this moment has
+# committed by now, so the code shown is the one the books will always give for that moment.
+FINGERPRINT_SETTLE = timedelta(seconds=5)
+
+
+def fingerprint_time() -> datetime:
+    """The moment a fingerprint is shown for: a little in the past, in whole seconds, as printed."""
+    return (timezone.now() - FINGERPRINT_SETTLE).replace(microsecond=0)
 
 
 def village_fingerprint(village: Village, *, at: datetime | None = None) -> str:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from credits.models import Entry, YearScore
+from credits.selectors import fingerprint_time, village_fingerprint
 from households.models import Village
 from households.selectors import star_counts, star_levels, stars_for
 from public.models import BoardSettings
@@ -72,6 +73,8 @@ class Board:
     without_stars: int | None  # active households below the first level
     recent_awards: list[BoardEntry] | None
     deductions: list[BoardEntry] | None
+    fingerprint: str  # over all the village's households' ledger chains, as of fingerprint_at
+    fingerprint_at: datetime
 
 
 def board_settings(village: Village) -> BoardSettings:
@@ -80,7 +83,7 @@ def board_settings(village: Village) -> BoardSettings:
 
 
 def village_board(village: Village, *, today: date | None = None) -> Board:
-    """Everything the board shows, in at most six queries however many households and entries."""
+    """Everything the board shows, in at most seven queries however many households and entries."""
     today = today or timezone.localdate()
     options = board_settings(village)
     levels = star_levels(village.pk)
@@ -97,6 +100,7 @@ def village_board(village: Village, *, today: date | None = None) -> Board:
         recent_awards = _entries(village, Entry.Kind.AWARD, since, today, options.recent_size, name_of)
     if options.show_black_list:
         deductions = _entries(village, Entry.Kind.DEDUCTION, since, today, options.black_list_size, name_of)
+    fingerprint_at = fingerprint_time()
     return Board(
         village_code=village.code,
         village_name=village.name,
@@ -109,6 +113,8 @@ def village_board(village: Village, *, today: date | None = None) -> Board:
         without_stars=without_stars,
         recent_awards=recent_awards,
         deductions=deductions,
+        fingerprint=village_fingerprint(village, at=fingerprint_at),
+        fingerprint_at=fingerprint_at,
     )
 
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.addresses import client_address
 from credits.models import Entry
-from credits.selectors import standing, statement, year_points_by_domain
+from credits.selectors import fingerprint_time, household_fingerprint, standing, statement, year_points_by_domain
 from exchange.selectors import household_redemptions
 from households.errors import DomainError
 from households.models import Household, Village
@@ -123,6 +123,7 @@ def _record(request, household: Household, *, by_pin: bool):
     show = "redemptions" if request.GET.get("show") == "redemptions" else "statement"
     # Adjustments (no domain) last, where each database sorts its NULLs.
     by_domain = sorted(year_points_by_domain(household, year=year), key=lambda row: row[0] is None)
+    shown_at = fingerprint_time()
     context = {
         "household": household,
         "by_pin": by_pin,
@@ -135,6 +136,8 @@ def _record(request, household: Household, *, by_pin: bool):
         "year_total": sum(points for _name, points in by_domain),
         "show": show,
         "grant_minutes": settings.XIANGFENG_LOOKUP_GRANT_MINUTES,
+        "fingerprint": household_fingerprint(household, at=shown_at),
+        "fingerprint_at": shown_at,
     }
     if show == "redemptions":
         page = Paginator(household_redemptions(household), PAGE_SIZE).get_page(request.GET.get("page"))

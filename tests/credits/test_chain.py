@@ -5,13 +5,18 @@ Tampering is done the way someone with full access to the database would: the ap
 triggers dropped (the test's transaction puts them back), then raw SQL.
 """
 
+import io
+import re
+import time
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
-from credits import append_only, chain
+from credits import append_only, chain, selectors
 from credits.models import Entry
 from credits.selectors import household_fingerprint, village_fingerprint
 from credits.services import entry_adjust, entry_record, entry_record_batch, entry_reverse
@@ -166,3 +171,49 @@ def test_it_leaves_households_opened_later_out_of_an_earlier_village_code(a1, vi
     open_household(village_a, by=alice, number="0099")
 
     assert village_fingerprint(village_a, at=earlier) == code
+
+
+@pytest.fixture
+def shown_now(monkeypatch):
+    """Fingerprints shown for the current second, and the entries made so far a second behind it."""
+    monkeypatch.setattr(selectors, "FINGERPRINT_SETTLE", timedelta(0))
+    time.sleep(1 - timezone.now().microsecond / 1e6 + 0.01)
+
+
+def test_it_shows_the_village_code_on_the_board_and_checks_it_by_its_time(
+    client, village_a, a1, a2, alice, award, shown_now
+):
+    page = client.get(reverse("board", args=[village_a.code]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    code = re.search(r'id="village-fingerprint">([0-9A-Z-]+)<', page).group(1)
+    shown_at = re.search(r"截至 ([0-9-]+ [0-9:]+)", page).group(1)
+    assert code == village_fingerprint(village_a)  # every household's head
+    entry_record(household=a2, rule=award, occurred_on=today(), by=alice)
+
+    assert "改动、删除或插入" in page
+    assert fingerprint("nongfeng", "--at", shown_at) == code
+    time.sleep(1)
+    assert fingerprint("nongfeng") != code
+
+
+def test_it_shows_the_households_code_on_its_record(client, a1, alice, award, shown_now):
+    entry_record(household=a1, rule=award, occurred_on=today(), by=alice)
+    a1.refresh_from_db()
+    time.sleep(1)
+
+    page = client.get(reverse("lookup_card", args=[a1.card_token])).content.decode()
+
+    assert f'id="lk-fingerprint-code">{household_fingerprint(a1)}<' in page
+    assert fingerprint("nongfeng", "--household", "0001") == household_fingerprint(a1)
+
+
+def test_the_fingerprint_command_refuses_what_it_cannot_read(village_a):
+    with pytest.raises(CommandError, match="No village"):
+        fingerprint("nowhere")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        fingerprint("nongfeng", "--at", "last month")
+
+
+def fingerprint(*args) -> str:
+    out = io.StringIO()
+    call_command("ledger_fingerprint", *args, stdout=out)
+    return out.getvalue().strip()
