@@ -43,7 +43,7 @@ def put_back_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("credits", "0008_append_only_replace_and_truncate"),
-        ("households", "0006_chain_head"),
+        ("households", "0007_chain_head"),
     ]
 
     operations = [

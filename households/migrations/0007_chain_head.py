@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("households", "0005_printable_text")]
+    dependencies = [("households", "0006_number_key")]
 
     operations = [
         migrations.AddField(
