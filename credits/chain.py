@@ -28,6 +28,8 @@ FIELDS: dict[int, tuple[str, ...]] = {
         "in_score",
         "rule_id",
         "rule_name",
+        "domain_name",
+        "rule_standard",
         "occurred_on",
         "note",
         "recorded_by_id",

@@ -12,8 +12,8 @@ from credits.services import entry_record
 from households.models import Household
 from tests.credits.ledger import reconcile
 
-BEFORE = [("credits", "0008_append_only_replace_and_truncate"), ("households", "0006_number_key")]
-AFTER = [("credits", "0009_entry_chain"), ("households", "0007_chain_head")]
+BEFORE = [("credits", "0012_catalogue_roles"), ("households", "0006_number_key")]
+AFTER = [("credits", "0013_entry_chain"), ("households", "0007_chain_head")]
 
 
 def migrate(targets):

@@ -42,7 +42,7 @@ def put_back_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credits", "0008_append_only_replace_and_truncate"),
+        ("credits", "0012_catalogue_roles"),
         ("households", "0007_chain_head"),
     ]
 
