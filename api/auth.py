@@ -8,7 +8,6 @@ A refusal says whether it counted and how many attempts are left: 400 `bad_crede
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.forms import locked_message, refused_message
 from accounts.guards import Locked, Refused
 from accounts.services import user_authenticate
+from accounts.tokens import api_token_create
 from api.schema import errors
 
 
@@ -49,5 +49,5 @@ class TokenView(APIView):
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": locked.retry_after()},
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, expiry = api_token_create(user=user)
+        return Response({"token": token, "expiry": expiry})

@@ -171,8 +171,8 @@ def make_world() -> dict:
     from django.contrib.auth.models import Group, User
     from django.db import transaction
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
+    from accounts.tokens import api_token_create
     from credits.selectors import site_template
     from credits.services import catalogue_adopt_template, entry_record_batch, household_open
     from exchange.models import Product, Shop
@@ -217,8 +217,8 @@ def make_world() -> dict:
         "shop": shop.pk,
         "products": products,
         "households": [household.pk for household in households],
-        "clerk_token": Token.objects.create(user=clerk).key,
-        "shop_token": Token.objects.create(user=shopkeeper).key,
+        "clerk_token": api_token_create(user=clerk)[0],
+        "shop_token": api_token_create(user=shopkeeper)[0],
     }
 
 

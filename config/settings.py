@@ -6,6 +6,7 @@ below; the README lists them.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,7 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -243,7 +244,7 @@ LOGGING = {
 # scripts. Token first, so that an anonymous request is told to authenticate (401), not refused (403).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -255,6 +256,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# API tokens (django-rest-knox, accounts/tokens.py): kept as hashes, sent as `Token <token>`, expiring
+# after this many days; revoked by their owner, a password change or a closed account.
+XIANGFENG_API_TOKEN_DAYS = env_int("XIANGFENG_API_TOKEN_DAYS", 30)
+REST_KNOX = {"TOKEN_TTL": timedelta(days=XIANGFENG_API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xiangfeng API",
     "DESCRIPTION": (

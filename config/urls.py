@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import LoginForm
-from accounts.views import lockout_page
+from accounts.views import api_tokens, lockout_page
 from config.views import healthz, readyz
 from public.views.board import home
 
@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", api_tokens, name="api_tokens"),
     # The admin's own login view, with our form, answering a lockout with the site's 429 page.
     path("admin/login/", lockout_page(admin.site.login)),
     path("admin/", admin.site.urls),

@@ -15,8 +15,8 @@ import urllib.request
 import uuid
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import api_token_create
 from exchange.models import Redemption
 from households.services import household_set_pin
 from tests.exchange.conftest import restock
@@ -113,7 +113,7 @@ def test_it_locks_a_households_pin_lookup_on_both_servers(servers, a1, alice, se
 def test_it_redeems_once_for_a_key_retried_on_the_other_server(servers, sam, shop_a, a1):
     oil = ProductFactory(shop=shop_a, name="食用油", unit="瓶", price=30)
     restock(oil, 10)
-    headers = {"Authorization": f"Token {Token.objects.create(user=sam).key}", "Idempotency-Key": uuid.uuid4().hex}
+    headers = {"Authorization": f"Token {api_token_create(user=sam)[0]}", "Idempotency-Key": uuid.uuid4().hex}
     body = {"household": a1.pk, "shop": shop_a.pk, "lines": [{"product": oil.pk, "quantity": 1}]}
 
     first = post_json(f"{servers[0]}/api/redemptions/", body, headers)

@@ -8,9 +8,9 @@ shop B sells rice. a1 has one award (`award_a1`) and bought one soap (`sale_a1`)
 import uuid
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import api_token_create
 from credits.services import entry_record
 from tests.credits.ledger import today
 from tests.exchange.conftest import redeem, restock
@@ -22,8 +22,8 @@ def api():
     def client(user=None, *, language="en"):
         client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
         if user is not None:
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            token, _expiry = api_token_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return client

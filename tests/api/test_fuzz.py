@@ -122,9 +122,9 @@ def aimed_line(line, world):
 
 
 def token_of(user):
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import api_token_create
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_create(user=user)[0]
 
 
 def fuzz(case, user, world):

@@ -10,8 +10,8 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import api_token_create
 from exchange.models import Redemption
 from tests.credits.ledger import reconcile, scores
 from tests.exchange.conftest import restock
@@ -37,7 +37,7 @@ def post_json(base_url: str, path: str, body: dict, headers: dict) -> tuple[int,
 def test_it_never_sells_more_than_a_household_can_afford_over_http(live_server, sam, shop_a, a1):
     oil = ProductFactory(shop=shop_a, name="食用油", unit="瓶", price=30)
     restock(oil, 100)
-    token = Token.objects.create(user=sam).key
+    token = api_token_create(user=sam)[0]
     body = {"household": a1.pk, "shop": shop_a.pk, "lines": [{"product": oil.pk, "quantity": 1}]}
 
     def buy():
