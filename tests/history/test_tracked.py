@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import api_token_create
 from credits.services import entry_record, household_open_batch
 from credits.services.openings import NewHousehold
 from exchange.services import product_update
@@ -122,7 +122,7 @@ def test_it_records_a_roster_import_in_one_go_with_who(village_a, alice, a1):
 def test_it_records_a_product_changed_through_the_api_with_the_token_user_and_address(alice, shop_a):
     soap = ProductFactory(shop=shop_a, name="肥皂", unit="块", price=10)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=alice)[0]}")
 
     response = api.patch(f"/api/products/{soap.pk}/", {"price": 12}, format="json", REMOTE_ADDR="10.0.0.9")
 
