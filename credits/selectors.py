@@ -286,3 +286,43 @@ def household_fingerprint(household: Household, *, at: datetime | None = None) -
         return chain.household_fingerprint(household.chain_head)
     heads = list(_heads(Household.objects.filter(pk=household.pk), at))
     return chain.household_fingerprint(heads[0][1] if heads else "")
+
+
+@dataclass(frozen=True)
+class PublishedDomain:
+    name: str
+    description: str
+    rules: list[Rule]
+
+
+@dataclass(frozen=True)
+class PublishedCatalogue:
+    """A village's catalogue as it is published (村规民约): the version in force today, and the
+    next one when it is already adopted and takes effect later."""
+
+    version: CatalogueVersion
+    domains: list[PublishedDomain]
+    next_version: CatalogueVersion | None
+
+
+def published_catalogue(village_id: int, *, on: date) -> PublishedCatalogue | None:
+    """Three queries, whatever the size of the catalogue."""
+    version = version_in_force(village_id, on=on)
+    if version is None:
+        return None
+    rules: dict[int, list[Rule]] = {}
+    for rule in version.rules.filter(active=True).order_by("position", "id"):
+        rules.setdefault(rule.domain_id, []).append(rule)
+    domains = [
+        PublishedDomain(name=domain.name, description=domain.description, rules=rules[domain.pk])
+        for domain in version.domains.order_by("position", "id")
+        if domain.pk in rules
+    ]
+    next_version = (
+        CatalogueVersion.objects.filter(
+            catalogue_id=version.catalogue_id, adopted_on__isnull=False, effective_from__gt=on
+        )
+        .order_by("effective_from")
+        .first()
+    )
+    return PublishedCatalogue(version=version, domains=domains, next_version=next_version)

@@ -212,9 +212,6 @@ class CatalogueVersionAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         """Adopted already by the form's `clean`, through the service; nothing is left to save."""
 
-    def save_related(self, request, form, formsets, change):
-        """The rules are not edited here."""
-
 
 class DraftOnlyAdmin(ScopedAdmin):
     """Domains and rules: read in every version the user may read, changed only in their drafts."""

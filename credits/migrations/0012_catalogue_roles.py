@@ -6,14 +6,18 @@ from django.db import migrations
 
 ROLES = {
     "clerk": [
-        "view_catalogue",
-        "add_catalogue",
-        "change_catalogue",
-        "view_catalogueversion",
-        "change_catalogueversion",
+        "credits.view_catalogue",
+        "credits.add_catalogue",
+        "credits.change_catalogue",
+        "credits.view_catalogueversion",
+        "credits.change_catalogueversion",
     ],
-    "officer": ["view_catalogue", "view_catalogueversion"],
+    "officer": ["credits.view_catalogue", "credits.view_catalogueversion"],
 }
+
+
+def _codenames(role: str) -> list[str]:
+    return [perm.split(".")[1] for perm in ROLES[role]]
 
 
 def grant(apps, schema_editor):
@@ -24,7 +28,7 @@ def grant(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
         group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="credits", codename__in=ROLES[group.name])
+            *Permission.objects.filter(content_type__app_label="credits", codename__in=_codenames(group.name))
         )
 
 
@@ -32,7 +36,7 @@ def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
         group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="credits", codename__in=ROLES[group.name])
+            *Permission.objects.filter(content_type__app_label="credits", codename__in=_codenames(group.name))
         )
 
 

@@ -37,6 +37,7 @@ def roles(transactional_db):
         create_permissions(app_config, verbosity=0)
     for migration in (
         "credits.migrations.0004_roles",
+        "credits.migrations.0012_catalogue_roles",
         "exchange.migrations.0003_roles",
         "public.migrations.0002_roles",
     ):
