@@ -23,6 +23,16 @@ class FutureDate(DomainError):
     default_message = _("The date of the deed cannot be in the future.")
 
 
+class BeforeOpening(DomainError):
+    code = "before_opening"
+    default_message = _("Household %(number)s was opened on %(opened)s; the date of the deed cannot be earlier.")
+
+
+class BeforeEarliestDeed(DomainError):
+    code = "before_earliest_deed"
+    default_message = _("%(village)s records no deeds dated before %(earliest)s.")
+
+
 class ReasonRequired(DomainError):
     code = "reason_required"
     default_message = _("Please give a reason.")

@@ -167,9 +167,13 @@ class VillageAdmin(SuperuserKeptAdmin):
         return ("code", "name", "town", "clerks")
 
     def save_model(self, request, obj, form, change):
-        # A clerk's form holds no field of the village itself; only its inlines are saved.
         if request.user.is_superuser:
             super().save_model(request, obj, form, change)
+        elif "earliest_deed_on" in form.changed_data:
+            # A clerk's form holds one field of the village itself, besides its inlines.
+            services.village_set_earliest_deed_on(
+                village=obj, earliest_deed_on=form.cleaned_data["earliest_deed_on"], by=request.user
+            )
 
 
 class VillageListFilter(admin.RelatedFieldListFilter):

@@ -44,6 +44,12 @@ class Village(models.Model):
     )
     name = models.CharField(_("name"), max_length=50, validators=[printable])
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages", verbose_name=_("town"))
+    earliest_deed_on = models.DateField(
+        _("earliest date of a deed"),
+        null=True,
+        blank=True,
+        help_text=_("Nothing may be recorded as having happened before this date, e.g. when the scheme began."),
+    )
     clerks = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

@@ -16,7 +16,7 @@ from history.context import acting
 from history.models import Change
 from history.services import changes_record_bulk
 from households.errors import BadPin, NotYours
-from households.models import Household, new_card_token
+from households.models import Household, Village, new_card_token
 from households.selectors import may_change_village, villages_for
 
 # Characters read one way as a surname and another in ordinary words (曾 zēng, not céng): a
@@ -40,6 +40,14 @@ def ensure_may_change(*, user, village_id: int) -> None:
     """Refuse unless `user` keeps this village: the last line of defence behind every page."""
     if not may_change_village(user, village_id):
         raise NotYours()
+
+
+def village_set_earliest_deed_on(*, village: Village, earliest_deed_on: date | None, by) -> Village:
+    """The village's lower bound for the date of a deed (None: no bound beyond each household's opening)."""
+    ensure_may_change(user=by, village_id=village.pk)
+    village.earliest_deed_on = earliest_deed_on
+    village.save(update_fields=["earliest_deed_on"])
+    return village
 
 
 def household_update(

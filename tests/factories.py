@@ -8,6 +8,7 @@ from datetime import date
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from credits.models import Catalogue, CatalogueVersion, Domain, Rule
 from credits.services import household_open
@@ -105,8 +106,14 @@ class RuleFactory(factory.django.DjangoModelFactory):
 _numbers = iter(range(1, 10**9))
 
 
+# Households in tests were opened long ago, so that any deed a test dates in the past may be recorded.
+OPENED_YEARS_AGO = 3
+
+
 def open_household(village, *, by, number=None, head_name="张三", **fields):
-    """A household opened through the ledger service, with its opening entry."""
+    """A household opened through the ledger service, with its opening entry, three years ago unless told."""
+    today = timezone.localdate()
+    fields.setdefault("opened_on", today.replace(year=today.year - OPENED_YEARS_AGO, month=1, day=1))
     return household_open(
         village=village, number=number or f"T{next(_numbers):05d}", head_name=head_name, by=by, **fields
     )

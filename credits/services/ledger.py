@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,8 @@ from credits import chain
 from credits.errors import (
     AlreadyReversed,
     BatchRefused,
+    BeforeEarliestDeed,
+    BeforeOpening,
     FutureDate,
     InsufficientBalance,
     NotReversible,
@@ -63,10 +65,13 @@ def entry_record_batch(
             raise RuleRetired(rule=rule.name)
         kind = Kind.AWARD if rule.points > 0 else Kind.DEDUCTION
         used_in_year, used_in_month = _uses(ids, rule=rule, on=occurred_on)
+        too_early = _too_early(ids, occurred_on=occurred_on)
         refusals: list[tuple[Household, DomainError]] = []
         for household in locked:
             if not household.active:
                 refusals.append((household, HouseholdClosed(number=household.number)))
+            elif household.pk in too_early:
+                refusals.append((household, too_early[household.pk]))
             elif rule.cap_per_year is not None and used_in_year.get(household.pk, 0) >= rule.cap_per_year:
                 error = RuleCapReached(
                     number=household.number, rule=rule.name, cap=rule.cap_per_year, year=occurred_on.year
@@ -122,6 +127,8 @@ def entry_adjust(*, household: Household, points: int, reason: str, by, occurred
     _check_date(occurred_on)
     with transaction.atomic():
         (locked,) = _lock_households([household.pk], by=by)
+        if too_early := _too_early([locked.pk], occurred_on=occurred_on):
+            raise too_early[locked.pk]
         return _post(
             household=locked, kind=Kind.ADJUSTMENT, points=points, occurred_on=occurred_on, note=reason.strip(), by=by
         )
@@ -341,6 +348,24 @@ def _add_to_year(households: list[Household], *, year: int, points: int) -> None
         for household in households
         if household.pk not in existing
     )
+
+
+def _too_early(ids: list[int], *, occurred_on: date) -> dict[int, DomainError]:
+    """The households for which `occurred_on` comes before their opening (the date of their opening
+    entry) or before their village's earliest date of a deed, with the reason; one query."""
+    opening = Entry.objects.filter(household=OuterRef("pk"), kind=Kind.OPENING).values("occurred_on")[:1]
+    rows = (
+        Household.objects.filter(pk__in=ids)
+        .annotate(opened_on=Subquery(opening))
+        .values_list("pk", "number", "opened_on", "village__name", "village__earliest_deed_on")
+    )
+    refusals: dict[int, DomainError] = {}
+    for pk, number, opened_on, village, earliest in rows:
+        if earliest and occurred_on < earliest:
+            refusals[pk] = BeforeEarliestDeed(village=village, earliest=earliest.isoformat())
+        elif opened_on and occurred_on < opened_on:
+            refusals[pk] = BeforeOpening(number=number, opened=opened_on.isoformat())
+    return refusals
 
 
 def _check_date(occurred_on: date) -> None:

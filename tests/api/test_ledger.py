@@ -9,6 +9,7 @@ from credits.services import entry_record
 from households.models import Household
 from households.services import household_close
 from tests.credits.ledger import assert_ledger_agrees, last_year, reconcile, today
+from tests.factories import open_household
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,17 @@ def test_it_adjusts_by_hand_within_bounds(api, alice, a1):
     huge = client.post("/api/adjustments/", {"household": a1.pk, "points": 10**30, "reason": "x"}, format="json")
     assert huge.status_code == 400 and set(huge.json()["details"]) == {"points"}
     assert "agree" in reconcile()
+
+
+def test_it_refuses_a_date_before_the_household_was_opened(api, alice, village_a, award):
+    fresh = open_household(village_a, by=alice, opened_on=today() - timedelta(days=7))
+    client = api(alice)
+
+    entry = client.post("/api/entries/", {"household": fresh.pk, "rule": award.pk, "occurred_on": "0001-01-01"},
+                        format="json")  # fmt: skip
+    adjustment = client.post("/api/adjustments/", {"household": fresh.pk, "points": 2, "reason": "补录",
+                                                   "occurred_on": "2001-01-01"}, format="json")  # fmt: skip
+
+    assert (entry.status_code, entry.json()["code"]) == (422, "before_opening")
+    assert (adjustment.status_code, adjustment.json()["code"]) == (422, "before_opening")
+    assert Entry.objects.filter(household=fresh).count() == 1
