@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "auditlog",
     "households",
     "history",
@@ -282,6 +284,10 @@ AUDITLOG_LOGENTRY_MODEL = "history.Change"
 # stops PostgreSQL's flush (its foreign keys point at tables the flush truncates).
 MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# Background tasks (a county's roster import) are kept in the database and run by
+# `manage.py db_worker` (django-tasks-db): no server beyond the database. `./dev serve` starts one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # The scheme's own knobs.
 XIANGFENG_BASE_SCORE = env_int("XIANGFENG_BASE_SCORE", 100)

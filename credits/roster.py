@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
+from import_export.formats.base_formats import XLSX
 
 from credits.services import NewHousehold, household_open_batch
+from credits.sheet import RosterCSV
 from households.models import Household, Village, number_key
 from households.selectors import villages_for
 from households.services import household_update_batch
@@ -97,9 +99,12 @@ class HouseholdImportResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = False
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, user=None, progress=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        # Called as progress(rows done, rows in all) after each row, by a background import.
+        self.progress = progress
+        self.preamble = 0
 
     @classmethod
     def get_display_name(cls):
@@ -126,8 +131,15 @@ class HouseholdImportResource(resources.ModelResource):
         if missing:
             self._refuse_sheet(dataset, _("The sheet has no column %(columns)s.") % {"columns": "、".join(missing)})
         # The sheet's own rows, without its title and headings; `index` below is import-export's row number.
-        rows = [self._row_values(dict(zip(dataset.headers, values, strict=True))) for values in dataset]
+        # Cells under no heading: a stray comma in a CSV row pushes the row's last cells there.
+        unheaded = [i for i, heading in enumerate(dataset.headers) if not heading]
+        rows = [
+            self._row_values(dict(zip(dataset.headers, values, strict=True)))
+            | {"unheaded": [cell_text(values[i]) for i in unheaded if cell_text(values[i])]}
+            for values in dataset
+        ]
         rows = rows[self.preamble :]
+        self.rows_done, self.rows_total = 0, len(dataset)
         codes = {row["village"] for row in rows if row["village"]}
         self.villages = {village.code: village for village in Village.objects.filter(code__in=codes)}
         writable_ids = {village.pk for village in writable}
@@ -180,6 +192,12 @@ class HouseholdImportResource(resources.ModelResource):
 
     def _row_faults(self, row: dict, writable_ids: set[int]) -> list[str]:
         errors = []
+        if row["unheaded"]:
+            message = _(
+                "The row has more cells than the sheet has headings (“%(cells)s” has none above it): "
+                "probably a stray comma has pushed the cells after it one column to the right."
+            )
+            errors.append(message % {"cells": "”, “".join(row["unheaded"])})
         for key, names in COLUMNS.items():
             if character := control_character_in(row[key]):
                 message = _("The cell under “%(column)s” holds the invisible control character %(character)s.")
@@ -220,6 +238,13 @@ class HouseholdImportResource(resources.ModelResource):
         values = self._row_values(row)
         village = self.villages.get(values["village"])
         return village and self.existing.get((village.pk, number_key(values["number"])))
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        self.rows_done += 1
+        if self.progress:
+            self.progress(self.rows_done, self.rows_total)
+        return row_result
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if getattr(instance, "is_sheet_heading", False):
@@ -288,6 +313,11 @@ class HouseholdImportResource(resources.ModelResource):
 
     def for_delete(self, row, instance):
         return False
+
+
+def read_sheet(content: bytes, file_format: str):
+    """The rows of an uploaded sheet (a tablib Dataset): CSV in any encoding Chinese Excel writes, or .xlsx."""
+    return (RosterCSV() if file_format == "csv" else XLSX()).create_dataset(content)
 
 
 def roster_template(file_format: str) -> bytes | str:

@@ -57,7 +57,7 @@ def test_it_leaves_an_uploaded_files_bytes_to_the_view(client, alice, village_a)
 
     upload = SimpleUploadedFile("roster.xlsx", out.getvalue())
     response = client.post(reverse("admin:households_household_import"), {"import_file": upload, "format": 1,
-                                                                          "resource": 0})  # fmt: skip
+                                                                          "resource": 0}, follow=True)  # fmt: skip
 
     assert response.status_code == 200
-    assert response.context["confirm_form"] is not None
+    assert response.context["job"].state == "checked"

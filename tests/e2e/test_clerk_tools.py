@@ -57,12 +57,14 @@ def test_it_lets_a_clerk_import_an_excel_roster_and_see_the_new_households(
     shoot_both(page, "import-form")
     page.click("input[type=submit]")
 
-    expect(page.locator("table.import-preview")).to_contain_text("周海军")
+    expect(page.locator(".xf-job")).to_contain_text("2 户将新建")
     shoot_both(page, "import-preview")
     assert not Household.objects.filter(number="0301").exists()
-    page.click("input[name=confirm]")
+    page.click(".xf-job input[type=submit]")
 
-    page.wait_for_url(f"{live_server.url}/admin/households/household/")
+    expect(page.locator(".xf-job")).to_contain_text("已新建 2 户")
+    shoot_both(page, "import-done")
+    page.click(".xf-job a.button")
     expect(page.locator("#result_list")).to_contain_text("周海军")
     expect(page.locator("#result_list")).to_contain_text("吴春梅")
     assert Household.objects.get(number="0302").entries.get().kind == "opening"

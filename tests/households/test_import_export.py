@@ -2,13 +2,15 @@
 
 import csv
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from credits.models import Entry
+from credits.models import Entry, RosterImport
+from credits.services.rosters import roster_import_check
 from households.models import Household
 from tests.credits.ledger import reconcile
 from tests.factories import UserFactory
@@ -42,28 +44,33 @@ def csv_bytes(rows) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def preview(client, rows, kind="xlsx"):
+def preview(client, rows, kind="xlsx", **headers):
+    """Upload a sheet; the page of its import job once the worker has checked it (at once in tests)."""
     content = xlsx(rows) if kind == "xlsx" else csv_bytes(rows)
     upload = SimpleUploadedFile(f"roster.{kind}", content)
-    return client.post(IMPORT, {"import_file": upload, "format": FORMATS[kind], "resource": 0})
+    return client.post(IMPORT, {"import_file": upload, "format": FORMATS[kind], "resource": 0}, follow=True, **headers)
 
 
 def confirm(client, response):
-    form = response.context["confirm_form"]
-    return client.post(PROCESS, {**form.initial, "resource": 0})
+    job = response.context["job"]
+    return client.post(reverse("admin:households_household_import_confirm", args=[job.pk]), follow=True)
 
 
 def import_sheet(client, rows, kind="xlsx"):
     response = preview(client, rows, kind)
     assert response.status_code == 200
-    assert response.context.get("confirm_form") is not None, invalid_lines(response)
+    assert response.context["job"].state == "checked", response.context["job"].problems
     return confirm(client, response)
 
 
 def invalid_lines(response) -> dict[int, list[str]]:
-    """{line in the sheet: reasons} of the rows the preview refused."""
-    result = response.context["result"]
-    return {row.number + 1: [str(m) for m in row.error.messages] for row in result.invalid_rows}
+    """{line in the sheet: reasons} of the rows the check refused."""
+    return {line: reasons for line, reasons in response.context["job"].problems if line is not None}
+
+
+def sheet_problems(response) -> list[str]:
+    """The reasons the whole sheet was refused."""
+    return [reason for line, reasons in response.context["job"].problems if line is None for reason in reasons]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -74,7 +81,7 @@ def test_it_imports_a_sheet_with_chinese_headings_and_opens_each_household_with_
 
     response = import_sheet(client, ROSTER, kind)
 
-    assert response.status_code == 302
+    assert (response.context["job"].state, response.context["job"].new) == ("done", 3)
     households = {h.number: h for h in Household.objects.filter(village=village_a)}
     assert set(households) == {"0101", "0102", "0103"}
     assert households["0102"].head_name == "陈丽华"
@@ -94,7 +101,7 @@ def test_it_passes_over_a_title_and_a_blank_row_above_the_headings(client, alice
 
     response = import_sheet(client, sheet, kind)
 
-    assert response.status_code == 302
+    assert response.context["job"].state == "done"
     assert sorted(Household.objects.filter(village=village_a).values_list("number", flat=True)) == [
         "0101",
         "0102",
@@ -119,8 +126,9 @@ def test_it_shows_a_preview_and_saves_nothing_before_the_clerk_confirms(client, 
 
     response = preview(client, ROSTER)
 
-    assert [row.import_type for row in response.context["result"].valid_rows()] == ["new"] * 3
-    assert "张志强" in response.content.decode()
+    job = response.context["job"]
+    assert (job.state, job.new, job.updated) == ("checked", 3, 0)
+    assert "3 households will be opened" in response.content.decode()
     assert not Household.objects.filter(village=village_a).exists()
 
 
@@ -180,7 +188,7 @@ def test_it_imports_nothing_when_one_row_is_bad_and_names_every_bad_row(client, 
 
     response = preview(client, rows)
 
-    assert response.context.get("confirm_form") is None
+    assert response.context["job"].state == "refused"
     lines = invalid_lines(response)
     assert sorted(lines) == [3, 4, 5, 6, 7]
     assert lines[3] == ["The head of household's name is missing."]
@@ -200,6 +208,7 @@ def test_it_gives_the_reasons_in_chinese(client, alice, village_a):
         {"import_file": SimpleUploadedFile("r.csv", csv_bytes([["户号", "户主", "电话"], ["0301", "", "123"]])),
          "format": 0, "resource": 0},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
     )  # fmt: skip
 
     text = response.content.decode()
@@ -213,8 +222,8 @@ def test_it_refuses_a_sheet_without_the_columns_it_needs(client, alice, village_
 
     response = preview(client, [["户号", "地址"], ["0401", "x"]])
 
-    assert response.context.get("confirm_form") is None
-    assert "户主" in " ".join(str(e.error) for e in response.context["result"].base_errors)
+    assert response.context["job"].state == "refused"
+    assert "户主" in " ".join(sheet_problems(response))
     assert not Household.objects.exists()
 
 
@@ -251,7 +260,38 @@ def test_it_asks_a_clerk_of_several_villages_for_the_village_column(client, alic
 
     response = preview(client, ROSTER)
 
-    assert "村代码" in str(response.context["result"].base_errors[0].error)
+    assert "村代码" in sheet_problems(response)[0]
+    assert not Household.objects.exists()
+
+
+def test_it_shows_an_import_job_only_to_the_clerk_who_started_it(client, alice, bob, village_a):
+    client.force_login(alice)
+    job = preview(client, ROSTER).context["job"]
+
+    client.force_login(bob)
+
+    for name in ("import_job", "import_progress"):
+        assert client.get(reverse(f"admin:households_household_{name}", args=[job.pk])).status_code == 404
+    assert client.post(reverse("admin:households_household_import_confirm", args=[job.pk])).status_code == 404
+    assert not Household.objects.exists()
+
+
+def test_it_shows_the_progress_while_the_worker_checks_the_sheet(client, alice, village_a, monkeypatch):
+    # The worker has not taken the task yet.
+    monkeypatch.setattr("credits.services.rosters.roster_check", SimpleNamespace(enqueue=lambda job_id: None))
+    client.force_login(alice)
+
+    page = preview(client, ROSTER)
+    job = page.context["job"]
+    progress = reverse("admin:households_household_import_progress", args=[job.pk])
+
+    assert 'id="roster-progress"' in page.content.decode() and progress in page.content.decode()
+    assert client.get(progress).json()["state"] == "checking"
+    roster_import_check(job=RosterImport.objects.get(pk=job.pk))
+    assert {key: value for key, value in client.get(progress).json().items() if key != "label"} == {
+        "state": "checked", "done": 3, "total": 3
+    }
+    assert "3 households will be opened" in client.get(page.redirect_chain[-1][0]).content.decode()
     assert not Household.objects.exists()
 
 

@@ -77,10 +77,9 @@ def test_it_names_the_row_and_the_column_of_a_control_character_in_a_roster(clie
     upload = SimpleUploadedFile("roster.csv", sheet.encode())
 
     response = client.post(reverse("admin:households_household_import"), {"import_file": upload, "format": 0,
-                                                                          "resource": 0})  # fmt: skip
+                                                                          "resource": 0}, follow=True)  # fmt: skip
 
-    result = response.context["result"]
-    lines = {row.number + 1: " ".join(str(m) for m in row.error.messages) for row in result.invalid_rows}
+    lines = {line: " ".join(reasons) for line, reasons in response.context["job"].problems}
     assert set(lines) == {3, 4}
     assert "户主" in lines[3] and "U+000B" in lines[3]
     assert "住址" in lines[4] and "U+0000" in lines[4]
