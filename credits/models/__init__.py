@@ -20,5 +20,6 @@ transaction.
 
 from credits.models.catalogue import Catalogue, CatalogueVersion, Domain, Rule
 from credits.models.ledger import Entry, YearScore
+from credits.models.roster import RosterImport
 
-__all__ = ["Catalogue", "CatalogueVersion", "Domain", "Entry", "Rule", "YearScore"]
+__all__ = ["Catalogue", "CatalogueVersion", "Domain", "Entry", "RosterImport", "Rule", "YearScore"]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credits', '0008_append_only_replace_and_truncate'),
+        ('credits', '0012_catalogue_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
