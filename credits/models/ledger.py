@@ -120,4 +120,3 @@ class YearScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.year}: {self.points:+d}"
-
