@@ -60,12 +60,15 @@ def entry_record_batch(
     ids = sorted({h.pk for h in households})
     with transaction.atomic():
         locked = _lock_households(ids, by=by)
+        # A date before the household's opening is the clearer reason than a catalogue not yet in force.
+        too_early = _too_early(ids, occurred_on=occurred_on)
+        if len(locked) == 1 and too_early:
+            raise too_early[locked[0].pk]
         rule = _rule_in_force(rule, village_ids={household.village_id for household in locked}, on=occurred_on)
         if not rule.active:
             raise RuleRetired(rule=rule.name)
         kind = Kind.AWARD if rule.points > 0 else Kind.DEDUCTION
         used_in_year, used_in_month = _uses(ids, rule=rule, on=occurred_on)
-        too_early = _too_early(ids, occurred_on=occurred_on)
         refusals: list[tuple[Household, DomainError]] = []
         for household in locked:
             if not household.active:
