@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credits', '0012_catalogue_roles'),
+        ('credits', '0013_entry_chain'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
