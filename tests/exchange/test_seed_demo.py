@@ -177,6 +177,18 @@ def test_it_changes_nothing_when_run_again():
     assert signs_in("clerk", PASSWORD)
 
 
+def test_it_keeps_everyone_logged_in_when_run_again_with_the_same_password():
+    seed("--households", "30", "--password", PASSWORD)
+    client = Client()
+    client.force_login(User.objects.get(username="clerk"))
+    hashes = dict(User.objects.values_list("username", "password"))
+
+    seed("--password", PASSWORD)
+
+    assert dict(User.objects.values_list("username", "password")) == hashes
+    assert client.get("/admin/").status_code == 200
+
+
 def test_it_resets_the_demo_passwords_on_a_second_run_given_one():
     seed("--households", "30", "--password", PASSWORD)
     before = counts()

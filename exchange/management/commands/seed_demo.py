@@ -10,9 +10,10 @@ so a run on a given day always writes the same books. The services stamp each ro
 of the run; the days of the story are in the deeds' dates and the deliveries' notes.
 
 A second run adds nothing: it finds the village and its shop and says so. With `--password` it
-still sets the demo users' passwords, so a forgotten password can be reset without reloading
-anything; without it, nothing at all changes. A village loaded before the demo had a shop gets
-the shop. Everything is written in one transaction: a failed run leaves no half village behind.
+still sets the demo users' passwords that differ from it, so a forgotten password can be reset
+without reloading anything; a password that already works is not touched, so no one is logged
+out. A village loaded before the demo had a shop gets the shop. Everything is written in one
+transaction: a failed run leaves no half village behind.
 The command lives in the exchange, the top app, because it seeds the ledger and the shop.
 """
 
@@ -207,6 +208,10 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             for user in User.objects.filter(username__in=[username for username, _role in USERS]):
+                # A password that already works is left alone: setting it again would write a new
+                # hash and log the user out everywhere (`./dev serve` passes it on every start).
+                if user.check_password(password):
+                    continue
                 user.set_password(password)
                 user.save(update_fields=["password"])
                 self.stdout.write(_("Password set for %(username)s.") % {"username": user.username})
