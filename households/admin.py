@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Q, Value
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,14 @@ from households.errors import NotYours
 from households.forms import StarLevelFormSet
 from households.models import Household, StarLevel, Town, Village
 from households.pin_admin import LookupPinAdmin
-from households.selectors import default_star_levels, household_match, household_search, households_for, villages_for
+from households.selectors import (
+    default_star_levels,
+    household_match,
+    household_search,
+    households_for,
+    may_see_full_phone,
+    villages_for,
+)
 
 
 def writable_village_ids(request) -> set[int]:
@@ -209,7 +216,7 @@ class HouseholdAdmin(LookupPinAdmin, ScopedAdmin):
     """Households of the user's villages; `credits.admin` adds opening and the ledger pages."""
 
     # The columns a clerk needs first come first: a phone shows only the first few.
-    list_display = ("number", "head_name", "village", "score", "balance", "group", "active", "phone_masked")
+    list_display = ("number", "head_name", "village", "score", "balance", "group", "active", "phone_shown")
     list_display_links = ("number", "head_name")
     list_filter = (("village", VillageListFilter), GroupListFilter, "active")
     list_select_related = ("village",)
@@ -227,7 +234,8 @@ class HouseholdAdmin(LookupPinAdmin, ScopedAdmin):
     actions = ["close_households", "reopen_households", "print_cards", "reissue_cards"]
 
     def get_queryset(self, request):
-        return households_for(request.user).select_related("village")
+        full_phone = Value(may_see_full_phone(request.user), output_field=BooleanField())
+        return households_for(request.user).select_related("village").annotate(full_phone=full_phone)
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
@@ -239,9 +247,23 @@ class HouseholdAdmin(LookupPinAdmin, ScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         return household_search(queryset, search_term), False
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or may_see_full_phone(request.user):
+            return fieldsets
+        # Whoever may not see the number in full reads it masked, and so cannot edit it either.
+        return [
+            (name, {**options, "fields": tuple("phone_shown" if f == "phone" else f for f in options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "phone_shown")
+
     @admin.display(description=_("phone"))
-    def phone_masked(self, household):
-        return household.masked_phone
+    def phone_shown(self, household):
+        # `full_phone` comes with the row from `get_queryset`, which knows who is asking.
+        return household.phone if household.full_phone else household.masked_phone
 
     def has_add_permission(self, request):
         # Opening a household writes its opening entry: `credits.admin` supplies that page.
@@ -264,7 +286,8 @@ class HouseholdAdmin(LookupPinAdmin, ScopedAdmin):
             head_name=data["head_name"],
             group=data["group"],
             address=data["address"],
-            phone=data["phone"],
+            # Not on the form of whoever reads it masked: it stays as it was.
+            phone=data.get("phone", obj.phone),
         )
 
     @admin.action(description=_("Close the selected households"), permissions=["change"])

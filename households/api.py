@@ -20,7 +20,7 @@ from api.scope import readable_households, readable_villages
 from credits.services import household_open
 from households import services
 from households.models import Household, Village
-from households.selectors import household_search, may_change_village, star_levels_of, stars_for
+from households.selectors import household_search, may_change_village, phone_for, star_levels_of, stars_for
 
 
 class VillageSerializer(serializers.ModelSerializer):
@@ -43,7 +43,9 @@ class VillageList(generics.ListAPIView):
 class HouseholdSerializer(serializers.ModelSerializer):
     village_code = serializers.CharField(source="village.code", read_only=True)
     star = serializers.SerializerMethodField()
-    phone = serializers.CharField(source="masked_phone", read_only=True, help_text="Masked: 138****1234.")
+    phone = serializers.SerializerMethodField(
+        help_text="In full to users who may see phone numbers in full (clerks), else masked: 138****1234."
+    )
 
     class Meta:
         model = Household
@@ -52,6 +54,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "score", "balance", "star", "active", "phone",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_phone(self, household) -> str:
+        return phone_for(self.context["request"].user, household.phone)
 
     def get_star(self, household) -> int:
         levels = self.context.get("levels") or star_levels_of([household.village_id])
@@ -116,7 +121,8 @@ class HouseholdList(generics.ListCreateAPIView):
         fields = dict(data.validated_data)
         village = get_in_scope(readable_villages(request.user), fields.pop("village"))
         household = household_open(village=village, by=request.user, **fields)
-        return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
+        shown = HouseholdSerializer(household, context=self.get_serializer_context()).data
+        return Response(shown, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(get=extend_schema(responses={200: HouseholdSerializer, **errors(*READ)}))
@@ -147,4 +153,4 @@ class HouseholdDetail(generics.RetrieveAPIView):
                 services.household_close(household=household, by=request.user)
             elif changes.get("active") is True and not household.active:
                 services.household_reopen(household=household, by=request.user)
-        return Response(HouseholdSerializer(household).data)
+        return Response(HouseholdSerializer(household, context=self.get_serializer_context()).data)

@@ -100,7 +100,7 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["village", "number"]
-        permissions = [("view_full_phone", _("Can see phone numbers in full in exports"))]
+        permissions = [("view_full_phone", _("Can see phone numbers in full"))]
         constraints = [
             models.UniqueConstraint(fields=["village", "number"], name="household_number_unique_in_village"),
             # 4 and 0004 would be one household to anyone typing them: they cannot be two.

@@ -11,7 +11,7 @@ from import_export.fields import Field
 
 from households.exports import NumberField, SheetResource
 from households.models import Household, mask_phone
-from households.selectors import star_levels_of, stars_for
+from households.selectors import may_see_full_phone, star_levels_of, stars_for
 
 # --- export --------------------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ class HouseholdExportResource(SheetResource):
 
     def __init__(self, *, user=None, **kwargs):
         super().__init__(user=user, **kwargs)
-        self.full_phone = bool(user and user.has_perm("households.view_full_phone"))
+        self.full_phone = bool(user and may_see_full_phone(user))
         self.levels: dict[int, list[tuple[int, int]]] = {}
 
     def before_export(self, queryset, **kwargs):

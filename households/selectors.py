@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from households.models import Household, StarLevel, Village, number_key
+from households.models import Household, StarLevel, Village, mask_phone, number_key
 
 
 def villages_for(user, *, write: bool = False) -> QuerySet[Village]:
@@ -34,6 +34,16 @@ def households_for(user, *, write: bool = False) -> QuerySet[Household]:
 
 def may_change_village(user, village_id: int) -> bool:
     return villages_for(user, write=True).filter(pk=village_id).exists()
+
+
+def may_see_full_phone(user) -> bool:
+    """The one rule for phone numbers, on every page, the admin, the API, exports and receipts:
+    in full only to whoever holds `households.view_full_phone` (clerks), masked to everyone else."""
+    return user.has_perm("households.view_full_phone")
+
+
+def phone_for(user, phone: str) -> str:
+    return phone if may_see_full_phone(user) else mask_phone(phone)
 
 
 def household_match(term: str, *, path: str = "") -> Q:

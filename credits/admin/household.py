@@ -63,7 +63,7 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         "statement_link",
         "group",
         "active",
-        "phone_masked",
+        "phone_shown",
     )
     actions = ["record_rule", *HouseholdAdmin.actions]
 

@@ -23,13 +23,19 @@ ENTRY_FIELDS = {
 }  # fmt: skip
 
 
-def test_it_reads_a_household_with_its_phone_masked_and_never_its_pin(api, alice, a1):
-    body = api(alice).get(f"/api/households/{a1.pk}/").json()
+def test_it_reads_a_household_with_its_phone_masked_and_never_its_pin(api, olivia, a1):
+    body = api(olivia).get(f"/api/households/{a1.pk}/").json()
     assert set(body) == HOUSEHOLD_FIELDS
     assert body | {"id": 0} == {
         "id": 0, "village": a1.village_id, "village_code": "nongfeng", "number": "0001", "head_name": "应美凤",
         "group": "第一组", "score": 100, "balance": 100, "star": 0, "active": True, "phone": "138****1234",
     }  # fmt: skip
+
+
+def test_it_gives_the_phone_in_full_only_to_who_may_see_it(api, alice, olivia, a1):
+    assert api(alice).get(f"/api/households/{a1.pk}/").json()["phone"] == "13812341234"
+    assert api(alice).get("/api/households/").json()["results"][0]["phone"] == "13812341234"
+    assert api(olivia).get("/api/households/").json()["results"][0]["phone"] == "138****1234"
 
 
 def test_it_filters_households_by_village_group_search_and_state(api, olivia, a1, a2, b1, alice):

@@ -240,6 +240,14 @@ def test_it_redeems_and_shows_the_receipt(at_counter, sam, shop_a, a1, soap, oil
     assert re.search(r"Balance after</td><td class=\"num\">50<", page)
 
 
+def test_it_shows_no_phone_number_at_the_counter_or_on_the_receipt(at_counter, shop_a, a1, soap):
+    response = order(at_counter, shop_a, a1, (soap, 1))
+
+    for address in (household_url(shop_a, a1), response.url, response.url + "?paper=a4"):
+        page = at_counter.get(address).content.decode()
+        assert "13812341234" not in page and "138****1234" not in page
+
+
 def test_it_offers_the_receipt_on_a4_and_nothing_else(at_counter, shop_a, a1, soap):
     sale = redeem(shop_a, a1, (soap, 1))
 

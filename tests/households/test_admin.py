@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from households.models import Household
@@ -90,13 +91,33 @@ def test_it_shows_nothing_to_a_clerk_without_a_village(client, a1, b1):
     assert client.get(change_url(a1)).status_code == 404
 
 
-def test_it_masks_phone_numbers_in_the_list(client, alice, a1):
-    client.force_login(alice)
-
+def test_it_shows_phone_numbers_in_the_list_in_full_only_to_who_may_see_them(client, alice, olivia, a1):
+    client.force_login(olivia)
     page = client.get(CHANGELIST).content.decode()
+    assert "138****1234" in page and "13812341234" not in page
 
-    assert "138****1234" in page
-    assert "13812341234" not in page
+    client.force_login(alice)
+    assert "13812341234" in client.get(CHANGELIST).content.decode()
+
+
+def test_it_masks_the_phone_on_the_household_page_of_who_may_not_see_it(client, alice, olivia, a1):
+    client.force_login(olivia)
+    page = client.get(change_url(a1)).content.decode()
+    assert "138****1234" in page and "13812341234" not in page
+
+    client.force_login(alice)
+    assert 'value="13812341234"' in client.get(change_url(a1)).content.decode()
+
+
+def test_it_keeps_the_phone_of_a_clerk_without_the_permission_unchanged_on_save(client, alice, a1):
+    alice.groups.get(name="clerk").permissions.remove(Permission.objects.get(codename="view_full_phone"))
+    client.force_login(alice)
+    assert "13812341234" not in client.get(change_url(a1)).content.decode()
+
+    client.post(change_url(a1), {"head_name": "应美凤", "group": "第一组", "address": "", "phone": "1"})
+
+    a1.refresh_from_db()
+    assert a1.phone == "13812341234"
 
 
 @pytest.mark.parametrize("term", ["ymf", "YMF", "应美", "0001", "1"])
