@@ -23,6 +23,7 @@ from households.models import Household, StarLevel, Town, Village
 from households.pin_admin import LookupPinAdmin
 from households.selectors import (
     default_star_levels,
+    group_order,
     household_match,
     household_search,
     households_for,
@@ -197,14 +198,8 @@ class GroupListFilter(admin.SimpleListFilter):
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
-        groups = (
-            model_admin.get_queryset(request)
-            .exclude(group="")
-            .order_by("group")
-            .values_list("group", flat=True)
-            .distinct()
-        )
-        return [(group, group) for group in groups]
+        groups = model_admin.get_queryset(request).exclude(group="").order_by().values_list("group", flat=True)
+        return [(group, group) for group in sorted(set(groups.distinct()), key=group_order)]
 
     def queryset(self, request, queryset):
         if self.value() is not None:

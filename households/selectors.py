@@ -71,6 +71,24 @@ def household_numbered(queryset: QuerySet[Household], term: str) -> Household | 
     return queryset.filter(number_key=key).first() if key else None
 
 
+def group_order(name: str) -> tuple:
+    """Groups as people count them: 第二组 after 第一组, 第十组 after 第九组, 第10组 after 第9组;
+    Chinese and Arabic numerals are read as numbers, and a name without one comes after."""
+    digits = "".join(ch for ch in name if ch.isdigit())
+    chinese = "一二三四五六七八九十"
+    if digits:
+        return (0, int(digits), name)
+    if any(ch in chinese for ch in name):
+        value = 0
+        for ch in name:
+            if ch == "十":
+                value = (value or 1) * 10
+            elif ch in chinese:
+                value += chinese.index(ch) + 1
+        return (0, value, name)
+    return (1, 0, name)
+
+
 # A household card's QR code holds its lookup link, …/lookup/c/<token>/; a scanner at the counter
 # types that link (or, from older cards, the bare token) followed by Enter.
 CARD_LINK = re.compile(r"/c/([A-Za-z0-9_-]{16,32})/?\s*$")

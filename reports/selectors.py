@@ -21,7 +21,7 @@ from django.utils import timezone
 from credits.models import Domain, Entry
 from exchange.models import Product, RedemptionLine
 from households.models import Household, Village
-from households.selectors import star_levels_of, stars_for
+from households.selectors import group_order, star_levels_of, stars_for
 
 Kind = Entry.Kind
 # The two sides of the catalogue, reversals counted against what they undo.
@@ -248,24 +248,7 @@ def _participation(ids, period: Period, by_village: dict[int, VillageFigures]) -
         group = groups.setdefault(row["group"], GroupFigures(row["group"], 0, 0))
         group.households += row["total"]
         group.participating += row["participating"]
-    return sorted(groups.values(), key=lambda group: (group.name == "", _natural(group.name)))
-
-
-def _natural(name: str):
-    """第二组 after 第一组, 第10组 after 第9组: Chinese and Arabic numerals read as numbers."""
-    digits = "".join(ch for ch in name if ch.isdigit())
-    chinese = "一二三四五六七八九十"
-    if digits:
-        return (0, int(digits), name)
-    if any(ch in chinese for ch in name):
-        value = 0
-        for ch in name:
-            if ch == "十":
-                value = (value or 1) * 10
-            elif ch in chinese:
-                value += chinese.index(ch) + 1
-        return (0, value, name)
-    return (1, 0, name)
+    return sorted(groups.values(), key=lambda group: (group.name == "", group_order(group.name)))
 
 
 def _stars(ids) -> list[tuple[int, int]]:

@@ -139,6 +139,25 @@ def test_it_filters_by_group(client, alice, a1, a2):
     assert listed(client.get(CHANGELIST, {"group": "第二组"})) == {str(a2)}
 
 
+def test_it_offers_the_groups_in_the_order_people_count_them(client, alice, village_a):
+    for group in ["第一组", "第七组", "第十一组", "第三组", "第二组", "第十组", "村委会"]:
+        open_household(village_a, by=alice, group=group)
+    client.force_login(alice)
+
+    filters = client.get(CHANGELIST).context["cl"].filter_specs
+    (groups,) = [spec for spec in filters if getattr(spec, "parameter_name", "") == "group"]
+
+    assert [value for value, _label in groups.lookup_choices] == [
+        "第一组",
+        "第二组",
+        "第三组",
+        "第七组",
+        "第十组",
+        "第十一组",
+        "村委会",
+    ]
+
+
 def test_it_answers_404_for_another_villages_household(client, alice, b1):
     client.force_login(alice)
 
