@@ -166,6 +166,22 @@ def test_it_prints_new_random_passwords_that_work():
     assert signs_in("clerk", password)
 
 
+def test_it_gives_the_demo_users_peoples_names_for_receipts_and_statements():
+    seed("--households", "30", "--password", PASSWORD)
+
+    redemption = Redemption.objects.select_related("shopkeeper").first()
+    client = Client()
+    client.force_login(redemption.shopkeeper)
+    receipt = client.get(f"/counter/{redemption.shop_id}/r/{redemption.pk}/").content.decode()
+
+    assert {user.username: user.get_full_name() for user in User.objects.all()} == {
+        "clerk": "沈丽华",
+        "officer": "陆建明",
+        "shopkeeper": "顾秀英",
+    }
+    assert "顾秀英" in receipt
+
+
 def test_it_changes_nothing_when_run_again():
     seed("--households", "30", "--password", PASSWORD)
     before = counts()

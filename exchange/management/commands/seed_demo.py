@@ -69,6 +69,8 @@ TOWN = "百步镇"
 VILLAGE_CODE, VILLAGE_NAME = "nongfeng", "农丰村"
 # (username, group); the clerk keeps the village, the officer reads the town, the shopkeeper keeps the shop.
 USERS = [("clerk", "clerk"), ("officer", "officer"), ("shopkeeper", "shopkeeper")]
+# What receipts, statements and the page header call them: people's names, not usernames.
+NAMES = {"clerk": "沈丽华", "officer": "陆建明", "shopkeeper": "顾秀英"}
 # Rules the plan uses besides ANNUAL and SINGLES.
 SCHEDULED_RULES = ["垃圾分类", "门前三包", "美丽庭院", "志愿服务", "村民议事", "平安巡防", "支持村庄建设"]
 # No 0/O or 1/l/I: the password is read off a screen and typed by hand.
@@ -125,6 +127,7 @@ class Command(BaseCommand):
         for username, role in USERS:
             user, _created = User.objects.get_or_create(username=username)
             user.is_staff = True
+            user.first_name = NAMES[username]
             user.password = hashes[username]
             user.save()
             user.groups.add(Group.objects.get(name=role))
@@ -203,6 +206,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("The demo village %(village)s is already loaded; nothing was added.") % {"village": VILLAGE_NAME}
             )
+        # Users loaded before the demo gave them names get theirs; named users are left alone.
+        for username, name in NAMES.items():
+            User.objects.filter(username=username, first_name="").update(first_name=name)
         if not password:
             self.stdout.write(_("Passwords are unchanged. Run again with --password to set them."))
             return
