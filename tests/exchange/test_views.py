@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from credits.services import entry_record
 from exchange.models import Product, Redemption
-from exchange.services import redemption_void
+from exchange.services import product_stocktake, redemption_void
 from households.models import StarLevel
 from households.services import household_close
 from tests.exchange.conftest import books, redeem
@@ -162,7 +162,21 @@ def test_it_says_when_more_households_match_than_it_lists(at_counter, shop_a, vi
     response = at_counter.get(shop_url(shop_a), {"q": "zs"})
 
     assert len(response.context["results"]) == 20
-    assert "More households match" in response.content.decode()
+    page = response.content.decode()
+    assert "More households match" in page
+    assert "More than 20 households found; the first 20 are listed" in page
+    assert "20 households found" not in page.replace("More than 20 households found", "")
+    chinese = at_counter.get(shop_url(shop_a), {"q": "zs"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "找到 20 户以上" in chinese
+
+
+def test_it_labels_a_product_at_zero_stock_out_of_stock(at_counter, alice, shop_a, a1, soap, oil):
+    product_stocktake(product=soap, counted=0, note="盘点", by=alice)
+
+    page = at_counter.get(household_url(shop_a, a1), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    tiles = {tile.split("</label>")[0].split(">")[-1]: tile for tile in page.split('<div class="good')[1:]}
+    assert "缺货" in tiles["洗衣皂"] and "缺货" not in tiles["食用油"]
 
 
 def test_it_lists_this_shops_recent_redemptions_only(at_counter, alice, shop_a, shop_b, a1, b1, soap, oil, rice):
