@@ -39,14 +39,16 @@ from households.selectors import villages_for
 Kind = Entry.Kind
 
 
-def entry_record(*, household: Household, rule: Rule, occurred_on: date, by, note: str = "") -> Entry:
+def entry_record(
+    *, household: Household, rule: Rule, occurred_on: date, by, note: str = "", at: datetime | None = None
+) -> Entry:
     """Record one occurrence of a rule for one household: an award or a deduction."""
-    (entry,) = entry_record_batch(households=[household], rule=rule, occurred_on=occurred_on, by=by, note=note)
+    (entry,) = entry_record_batch(households=[household], rule=rule, occurred_on=occurred_on, by=by, note=note, at=at)
     return entry
 
 
 def entry_record_batch(
-    *, households: Iterable[Household], rule: Rule, occurred_on: date, by, note: str = ""
+    *, households: Iterable[Household], rule: Rule, occurred_on: date, by, note: str = "", at: datetime | None = None
 ) -> list[Entry]:
     """Record one rule for many households of one village, all or nothing.
 
@@ -108,6 +110,7 @@ def entry_record_batch(
                 created_at=now,
                 score_after=household.score + rule.points,
                 balance_after=household.balance + rule.points,
+                created_at=at or timezone.now(),
             )
             chain.link(entry, household=household)
             entries.append(entry)
@@ -120,7 +123,15 @@ def entry_record_batch(
         return Entry.objects.bulk_create(entries)
 
 
-def entry_adjust(*, household: Household, points: int, reason: str, by, occurred_on: date | None = None) -> Entry:
+def entry_adjust(
+    *,
+    household: Household,
+    points: int,
+    reason: str,
+    by,
+    occurred_on: date | None = None,
+    at: datetime | None = None,
+) -> Entry:
     """A manual correction outside the catalogue; it counts toward the score and needs a reason."""
     if not reason.strip():
         raise ReasonRequired()
@@ -133,11 +144,17 @@ def entry_adjust(*, household: Household, points: int, reason: str, by, occurred
         if too_early := _too_early([locked.pk], occurred_on=occurred_on):
             raise too_early[locked.pk]
         return _post(
-            household=locked, kind=Kind.ADJUSTMENT, points=points, occurred_on=occurred_on, note=reason.strip(), by=by
+            household=locked,
+            kind=Kind.ADJUSTMENT,
+            points=points,
+            occurred_on=occurred_on,
+            note=reason.strip(),
+            by=by,
+            at=at,
         )
 
 
-def entry_reverse(*, entry: Entry, reason: str, by) -> Entry:
+def entry_reverse(*, entry: Entry, reason: str, by, at: datetime | None = None) -> Entry:
     """Undo a mistaken entry with a reversal entry that points at it; each entry at most once.
 
     The reversal carries the date of the deed it undoes, so yearly and per-domain figures net
@@ -155,7 +172,7 @@ def entry_reverse(*, entry: Entry, reason: str, by) -> Entry:
             raise NotReversible(_("An opening entry cannot be reversed; record an adjustment instead."))
         if entry.kind == Kind.REDEMPTION:
             raise NotReversible(_("Spending at the shop is undone by voiding the redemption."))
-        return _reverse_locked(entry=entry, household=household, reason=reason, by=by)
+        return _reverse_locked(entry=entry, household=household, reason=reason, by=by, at=at)
 
 
 def entry_spend(*, household: Household, points: int, by, note: str = "", at: datetime | None = None) -> Entry:

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,8 +33,12 @@ def household_open(
     phone: str = "",
     opening_points: int | None = None,
     opened_on: date | None = None,
+    at: datetime | None = None,
 ) -> Household:
-    """Open a household and write its opening entry (the base score unless told otherwise)."""
+    """Open a household and write its opening entry (the base score unless told otherwise).
+
+    `at` is when it was opened, for a household whose opening is recorded from the past (the demo);
+    it defaults to now."""
     ensure_may_change(user=by, village_id=village.pk)
     points = settings.XIANGFENG_BASE_SCORE if opening_points is None else opening_points
     number = number.strip()
@@ -56,7 +60,12 @@ def household_open(
                 points=points,
                 occurred_on=opened_on or timezone.localdate(),
                 by=by,
+                at=at,
             )
+            if at is not None:
+                # `created_at` is stamped on insert; an opening from the past says when it was.
+                Household.objects.filter(pk=household.pk).update(created_at=at)
+                household.created_at = at
     except IntegrityError:
         # Named as the village wrote it: 0004 is taken when someone types 4.
         taken = Household.objects.filter(village=village, number_key=number_key(number)).first()

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth.models import User
@@ -155,6 +156,20 @@ def test_it_opens_the_village_shop_with_months_of_redemptions():
     client.force_login(shopkeeper)
     page = client.get("/counter/", follow=True)
     assert page.status_code == 200 and page.redirect_chain[-1][0] == f"/counter/{shop.pk}/"
+
+
+def test_it_records_the_demo_in_the_order_it_happened_each_row_when_it_happened():
+    seed("--households", "40", "--password", PASSWORD)
+
+    rows = list(Entry.objects.order_by("household_id", "id").values_list("household_id", "created_at", "kind"))
+    assert all(a[1] <= b[1] for a, b in pairwise(rows) if a[0] == b[0])  # ids follow time
+    assert len({created.date() for _h, created, _k in rows}) > 100  # not all on the day it was loaded
+    for household in Household.objects.all():
+        opening = household.entries.get(kind=Entry.Kind.OPENING)
+        assert timezone.localdate(opening.created_at) == opening.occurred_on
+        assert timezone.localdate(household.created_at) == opening.occurred_on
+    assert sum(entry.recorded_late for entry in Entry.objects.all()) <= 3  # only the clerk's corrections
+    call_command("reconcile", stdout=StringIO())
 
 
 def test_it_prints_new_random_passwords_that_work():

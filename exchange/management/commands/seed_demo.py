@@ -18,6 +18,7 @@ The command lives in the exchange, the top app, because it seeds the ledger and 
 """
 
 import argparse
+import heapq
 import random
 import secrets
 import statistics
@@ -46,6 +47,7 @@ from credits.demo.history import (
     plan_history,
 )
 from credits.demo.people import invent_households
+from credits.errors import InsufficientBalance
 from credits.models import Entry, Rule
 from credits.selectors import site_template
 from credits.services import (
@@ -57,6 +59,7 @@ from credits.services import (
     household_open,
 )
 from exchange.demo import SHOP_NAME, Redeem, Restock, Void, goods_for, plan_shop
+from exchange.errors import OutOfStock
 from exchange.models import Product, Redemption, Shop, StockMovement
 from exchange.services import product_restock, redemption_create, redemption_void
 from households.errors import DomainError
@@ -115,9 +118,21 @@ class Command(BaseCommand):
             town.officers.add(users["officer"])
             village = Village.objects.create(code=VILLAGE_CODE, name=VILLAGE_NAME, town=town)
             village.clerks.add(users["clerk"])
-            rules = adopt_template(village, rules, clerk=users["clerk"], since=today - timedelta(days=365))
-            self._replay(steps, village=village, rules=rules, clerk=users["clerk"])
-            shop = open_shop(village, clerk=users["clerk"], shopkeeper=users["shopkeeper"], today=today)
+            clerk, shopkeeper = users["clerk"], users["shopkeeper"]
+            rules = adopt_template(village, rules, clerk=clerk, since=today - timedelta(days=365))
+            shop, goods, products = stock_shop(village, shopkeeper=shopkeeper, households=households)
+            # The shop's plan starts from the balances the year's history leaves: a trial run of the
+            # history, rolled back, learns them. Then the year is written once more with the shop's
+            # days among its own, each row recorded when it happened, so the bank book's running
+            # columns and its dates read in the same order.
+            trial = transaction.savepoint()
+            self._replay(steps, village=village, rules=rules, clerk=clerk)
+            shop_steps = plan_shop_for(village, goods, today)
+            transaction.savepoint_rollback(trial)
+            self._replay(
+                in_order(steps, shop_steps), village=village, rules=rules, clerk=clerk,
+                shop=shop, products=products, shopkeeper=shopkeeper,
+            )  # fmt: skip
 
         self._report(village, passwords, seconds=clock.monotonic() - started)
         self._report_shop(shop)
@@ -134,13 +149,32 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
-    def _replay(self, steps: list[Step], *, village: Village, rules: dict[str, Rule], clerk: User) -> None:
-        """Write the plan through the ledger's services, exactly as the clerk would have."""
+    def _replay(
+        self,
+        steps: list,
+        *,
+        village: Village,
+        rules: dict[str, Rule],
+        clerk: User,
+        shop: Shop | None = None,
+        products: dict[str, Product] | None = None,
+        shopkeeper: User | None = None,
+    ) -> dict[str, Household]:
+        """Write the plan through the ledger's and the shop's services, exactly as the clerk and the
+        shopkeeper would have, each row at the moment it happened; the households by number."""
         households: dict[str, Household] = {}
         # The entries the year's corrections will reverse, by (record, household number).
         wanted = {(step.record.key, step.number) for step in steps if isinstance(step, Reverse)}
         to_reverse: dict[tuple[int, str], Entry] = {}
-        for step in steps:
+        redemptions: dict[str, Redemption] = {}
+        # The corrections at the end of the plan are written today, when the clerk finds the mistakes.
+        dated = dated_length(steps)
+        for index, step in enumerate(steps):
+            at = happened_at(step.on) if index < dated else None
+            if isinstance(step, (Restock, Redeem, Void)):
+                _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
+                           clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
+                continue
             match step:
                 case Open(household=spec, on=on):
                     households[spec.number] = household_open(
@@ -152,6 +186,7 @@ class Command(BaseCommand):
                         address=spec.address,
                         phone=spec.phone,
                         opened_on=on,
+                        at=at,
                     )
                 case Record(batch=True):
                     entries = entry_record_batch(
@@ -160,6 +195,7 @@ class Command(BaseCommand):
                         occurred_on=step.on,
                         by=clerk,
                         note=step.note,
+                        at=at,
                     )
                     for entry in entries:
                         if (step.key, entry.household.number) in wanted:
@@ -172,6 +208,7 @@ class Command(BaseCommand):
                         occurred_on=step.on,
                         by=clerk,
                         note=step.note,
+                        at=at,
                     )
                     if (step.key, number) in wanted:
                         to_reverse[(step.key, number)] = entry
@@ -182,11 +219,13 @@ class Command(BaseCommand):
                         reason=step.reason,
                         by=clerk,
                         occurred_on=step.on,
+                        at=at,
                     )
                 case Close():
                     household_close(household=households[step.number], by=clerk, on=step.on)
                 case Reverse():
                     entry_reverse(entry=to_reverse[(step.record.key, step.number)], reason=step.reason, by=clerk)
+        return households
 
     def _already_loaded(self, village: Village, password: str | None) -> None:
         if not village.shops.filter(name=SHOP_NAME).exists():
@@ -273,11 +312,23 @@ class Command(BaseCommand):
 
 
 def open_shop(village: Village, *, clerk: User, shopkeeper: User, today: date) -> Shop:
-    """Open the village's shop with the demo goods and replay its months through the shop's services."""
+    """Open the shop of a village loaded before the demo had one, and replay its months after the year."""
+    active = village.households.filter(active=True)
+    shop, goods, products = stock_shop(village, shopkeeper=shopkeeper, households=active.count())
+    households = {h.number: h for h in active}
+    steps = plan_shop_for(village, goods, today)
+    redemptions: dict[str, Redemption] = {}
+    for step in steps:
+        _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
+                   clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
+    return shop
+
+
+def stock_shop(village: Village, *, shopkeeper: User, households: int) -> tuple[Shop, list, dict[str, Product]]:
+    """The village's shop with the demo goods for a village of this many households, no stock yet."""
     shop = Shop.objects.create(village=village, name=SHOP_NAME)
     shop.shopkeepers.add(shopkeeper)
-    households = {h.number: h for h in village.households.filter(active=True)}
-    goods = goods_for(len(households))
+    goods = goods_for(households)
     # Goods are typed into the admin by the clerk; there is no service for a new product.
     products = {
         good.name: Product.objects.create(
@@ -285,17 +336,40 @@ def open_shop(village: Village, *, clerk: User, shopkeeper: User, today: date) -
         )
         for position, good in enumerate(goods, start=1)
     }
+    return shop, goods, products
+
+
+def plan_shop_for(village: Village, goods: list, today: date) -> list:
+    """The shop's plan for the village's active households, from the balances they hold now."""
+    active = village.households.filter(active=True)
+    balances = dict(active.values_list("number", "balance"))
     opened = dict(
-        Entry.objects.filter(household__in=households.values(), kind=Entry.Kind.OPENING).values_list(
+        Entry.objects.filter(household__in=active, kind=Entry.Kind.OPENING).values_list(
             "household__number", "occurred_on"
         )
     )
-    balances = {number: household.balance for number, household in households.items()}
-    redemptions: dict[str, Redemption] = {}
-    for step in plan_shop(random.Random(SHOP_SEED), goods, balances, opened, today=today):
-        _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
-                   clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
-    return shop
+    return plan_shop(random.Random(SHOP_SEED), goods, balances, opened, today=today)
+
+
+def dated_length(steps: list) -> int:
+    """How many steps at the start of a plan are dated in order; the corrections come after them."""
+    last = date.min
+    for index, step in enumerate(steps):
+        on = getattr(step, "on", None)
+        if isinstance(step, Reverse) or on is None or on < last:
+            return index
+        last = on
+    return len(steps)
+
+
+def in_order(history: list[Step], shop: list) -> list:
+    """The year's dated steps and the shop's, merged by day (the clerk's first), then the corrections."""
+    dated = dated_length(history)
+    merged = heapq.merge(
+        ((step.on, 0, index, step) for index, step in enumerate(history[:dated])),
+        ((step.on, 1, index, step) for index, step in enumerate(shop)),
+    )
+    return [step for _on, _side, _index, step in merged] + history[dated:]
 
 
 def happened_at(day: date) -> datetime:
@@ -311,15 +385,20 @@ def _shop_step(step, *, shop, products, households, redemptions, clerk, shopkeep
                 product=products[step.good], quantity=step.quantity, by=clerk, note=step.note, at=happened_at(step.on)
             )
         case Redeem():
-            redemptions[step.key] = redemption_create(
-                shop=shop,
-                household=households[step.number],
-                quantities=[(products[name].pk, quantity) for name, quantity in step.basket],
-                by=shopkeeper,
-                idempotency_key=step.key,
-                at=happened_at(step.on),
-            )
-        case Void():
+            try:
+                redemptions[step.key] = redemption_create(
+                    shop=shop,
+                    household=households[step.number],
+                    quantities=[(products[name].pk, quantity) for name, quantity in step.basket],
+                    by=shopkeeper,
+                    idempotency_key=step.key,
+                    at=happened_at(step.on),
+                )
+            except (InsufficientBalance, OutOfStock):
+                # Planned from the year's end, a visit can come before the awards that paid for it,
+                # or after a deduction: the shopkeeper would have refused it too.
+                pass
+        case Void() if step.key in redemptions:
             redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk, at=happened_at(step.on))
 
 
