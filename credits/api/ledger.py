@@ -29,12 +29,16 @@ from households.selectors import households_for
 
 class EntrySerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    recorded_late = serializers.BooleanField(
+        read_only=True, help_text="Recorded more than two weeks after the deed (补记); statements mark it."
+    )
 
     class Meta:
         model = Entry
         fields = [
             "id", "household", "kind", "rule", "rule_name", "domain_name", "rule_standard", "points",
-            "score_after", "balance_after", "occurred_on", "note", "recorded_by", "created_at", "reverses",
+            "score_after", "balance_after", "occurred_on", "note", "recorded_by", "created_at", "recorded_late",
+            "reverses",
         ]  # fmt: skip
         read_only_fields = fields
 

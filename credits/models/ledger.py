@@ -1,5 +1,7 @@
 """The points ledger: entries and the years' points cached beside them (see `credits.models`)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from credits.models.catalogue import Rule
 from households.models import Household, Village
 from households.validators import printable
+
+# An entry recorded more than this long after its deed is marked as recorded late (补记).
+LATE_RECORDING = timedelta(days=14)
 
 
 class Entry(models.Model):
@@ -93,6 +98,15 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()} {self.points:+d}"
+
+    @property
+    def recorded_late(self) -> bool:
+        """Recorded weeks after the deed (补记): statements mark it, so a bank book read in recording
+        order explains an older date below a newer one. A reversal keeps the date of the deed it
+        undoes, and spending is dated the day it is recorded, so neither counts."""
+        if self.kind in (self.Kind.REVERSAL, self.Kind.REDEMPTION):
+            return False
+        return timezone.localdate(self.created_at) - self.occurred_on > LATE_RECORDING
 
 
 class YearScore(models.Model):

@@ -19,7 +19,7 @@ HOUSEHOLD_FIELDS = {
 ENTRY_FIELDS = {
     "id", "household", "kind", "rule", "rule_name", "domain_name", "rule_standard", "points",
     "score_after", "balance_after",
-    "occurred_on", "note", "recorded_by", "created_at", "reverses",
+    "occurred_on", "note", "recorded_by", "created_at", "recorded_late", "reverses",
 }  # fmt: skip
 
 
@@ -94,8 +94,9 @@ def test_it_lists_a_households_entries_newest_first_with_filters(api, olivia, al
         "id": 0, "household": a1.pk, "kind": "deduction", "rule": deduction.pk, "rule_name": "测试扣分",
         "domain_name": deduction.domain.name, "rule_standard": deduction.description, "points": -5,
         "score_after": 97, "balance_after": 97, "occurred_on": today().isoformat(), "note": "",
-        "recorded_by": "alice", "created_at": "", "reverses": None,
+        "recorded_by": "alice", "created_at": "", "recorded_late": False, "reverses": None,
     }  # fmt: skip
+    assert body["results"][1]["recorded_late"] is True  # last year's deed, recorded today
 
     def kinds(query):
         return [row["kind"] for row in client.get(f"/api/households/{a1.pk}/entries/?{query}").json()["results"]]

@@ -116,6 +116,23 @@ def test_it_shows_the_statement_newest_first(client, alice, a1, award, deduction
     assert "-5" in page and "+2" in page
 
 
+def test_it_marks_an_entry_recorded_weeks_after_its_deed_and_says_how_the_statement_is_ordered(
+    client, alice, a1, award
+):
+    today = timezone.localdate()
+    late = entry_record(household=a1, rule=award, occurred_on=today - datetime.timedelta(days=30), by=alice)
+    prompt = entry_record(household=a1, rule=award, occurred_on=today - datetime.timedelta(days=3), by=alice)
+    client.force_login(alice)
+
+    page = client.get(statement_url(a1), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert (late.recorded_late, prompt.recorded_late) == (True, False)
+    assert page.count("补记") == 1
+    assert "按记账先后，最近记的在前" in page
+    row = page[page.index(f'id="entry-{late.pk}"') :]
+    assert "补记" in row[: row.index("</tr>")]
+
+
 def test_it_links_the_statement_from_the_list_and_the_household_page(client, alice, a1):
     client.force_login(alice)
 
