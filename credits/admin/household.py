@@ -209,7 +209,10 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
 
     @admin.action(description=gettext_lazy("Record a rule for the selected households"), permissions=["record"])
     def record_rule(self, request, queryset):
-        """Ask for the rule, then record it for every chosen household, all or nothing."""
+        """Ask for the rule, then record it for every chosen household, all or nothing.
+
+        When some are refused, the page names them and offers a second, explicit step: record the
+        others and skip exactly those named."""
         households = list(queryset.order_by("village__name", "number"))
         select_across = request.POST.get("select_across") == "1"
         applying = "apply" in request.POST
@@ -223,8 +226,11 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
             # if it is not what the clerk was shown, say so rather than record for other households.
             form.add_error(None, _("The list of households changed meanwhile; please check it and confirm again."))
         elif applying and form.is_valid():
+            named = set(request.POST.getlist("refused")) if "skip_refused" in request.POST else set()
+            skipped = [household for household in households if str(household.pk) in named]
+            chosen = [household for household in households if str(household.pk) not in named]
             try:
-                entries = entry_record_batch(households=households, by=request.user, **form.cleaned_data)
+                entries = entry_record_batch(households=chosen, by=request.user, **form.cleaned_data)
             except BatchRefused as error:
                 refusals = error.refusals
                 form.add_error(None, error.message)
@@ -242,6 +248,11 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
                     message % {"rule": rule.name, "points": rule.points, "count": len(entries)},
                     messages.SUCCESS,
                 )
+                if skipped:
+                    names = "、".join(str(household) for household in skipped)
+                    self.message_user(
+                        request, _("Skipped, as asked: %(households)s.") % {"households": names}, messages.WARNING
+                    )
                 return None  # back to the list, its filters kept
         refused_ids = {household.pk for household, _message in refusals}
         return admin_page(

@@ -93,13 +93,26 @@ class RecordSerializer(serializers.Serializer):
 
 class BatchSerializer(serializers.Serializer):
     households = serializers.ListField(child=IdField(), min_length=1, max_length=1000)
+    skip = serializers.ListField(
+        child=IdField(),
+        max_length=1000,
+        required=False,
+        default=list,
+        help_text="Households of the list to leave out, e.g. those an earlier batch_refused named: the others are "
+        "recorded, all or nothing.",
+    )
     rule = IdField()
     occurred_on = serializers.DateField(required=False, default=today)
     note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
 BatchResult = inline_serializer(
-    "BatchResult", {"count": serializers.IntegerField(), "entries": EntrySerializer(many=True)}
+    "BatchResult",
+    {
+        "count": serializers.IntegerField(),
+        "entries": EntrySerializer(many=True),
+        "skipped": serializers.ListField(child=serializers.IntegerField()),
+    },
 )
 
 
@@ -145,7 +158,10 @@ class EntryBatch(LedgerWrite):
         request=BatchSerializer,
         responses={201: BatchResult, **errors(*WRITE)},
         parameters=[key_parameter(required=False)],
-        description="All or nothing: a refusal lists each household refused and why.",
+        description=(
+            "All or nothing: a refusal lists each household refused and why. To go on without them, send the "
+            "same batch again with those households in `skip`: the others are recorded, and `skipped` names them."
+        ),
     )
     def post(self, request):
         return idempotent(request, lambda: self._record(request), required=False)
@@ -159,10 +175,15 @@ class EntryBatch(LedgerWrite):
         households = list(readable_households(request.user).filter(pk__in=ids))
         if len(households) != len(ids):
             raise Http404  # one of them is not in the user's scope, or not at all
+        skipped = sorted(ids & set(fields["skip"]))
         entries = services.entry_record_batch(
-            households=households, rule=rule, occurred_on=fields["occurred_on"], note=fields["note"], by=request.user
+            households=[household for household in households if household.pk not in skipped],
+            rule=rule,
+            occurred_on=fields["occurred_on"],
+            note=fields["note"],
+            by=request.user,
         )
-        body = {"count": len(entries), "entries": EntrySerializer(entries, many=True).data}
+        body = {"count": len(entries), "entries": EntrySerializer(entries, many=True).data, "skipped": skipped}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -206,6 +206,12 @@ def test_it_records_a_batch_whole_or_refuses_it_naming_each_household(api, alice
     assert refused.json()["code"] == "batch_refused"
     assert [(r["household"], r["number"]) for r in refused.json()["refusals"]] == [(a2.pk, "0002")]
     assert Entry.objects.count() == before
+    skipping = client.post(
+        "/api/entries/batch/", {"households": [a1.pk, a2.pk], "skip": [a2.pk], "rule": capped_award.pk}, format="json"
+    )
+    assert skipping.status_code == 201
+    assert (skipping.json()["count"], skipping.json()["skipped"]) == (1, [a2.pk])
+    assert [row["household"] for row in skipping.json()["entries"]] == [a1.pk]
     done = client.post("/api/entries/batch/", {"households": [a1.pk, a1.pk], "rule": capped_award.pk}, format="json")
     assert done.status_code == 201 and done.json()["count"] == 1
     assert (

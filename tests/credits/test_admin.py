@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -320,6 +321,37 @@ def test_it_records_nothing_when_any_household_is_refused_and_names_each(english
     assert "Nothing was recorded" in response.content.decode()  # the service's own summary
     a2.refresh_from_db()
     assert (a2.score, a2.entries.count()) == (100, 1)
+
+
+def test_it_records_the_others_only_when_asked_skipping_exactly_those_named(english, alice, a1, a2, capped_award):
+    for _ in range(2):
+        entry_record(household=a1, rule=capped_award, occurred_on=timezone.localdate(), by=alice)
+    english.force_login(alice)
+    data = {"rule": capped_award.pk, "occurred_on": today()}
+
+    refused = batch(english, [a1, a2], apply=data)
+    page = refused.content.decode()
+    assert 'name="skip_refused"' in page and f'name="refused" value="{a1.pk}"' in page
+
+    done = batch(english, [a1, a2], apply={**data, "skip_refused": "1", "refused": [str(a1.pk)]}).wsgi_request
+    a1.refresh_from_db()
+    a2.refresh_from_db()
+    assert (a1.score, a2.score) == (110, 105)
+    said = [str(message) for message in get_messages(done)]
+    assert any("Skipped, as asked: 0001 应美凤" in message for message in said)
+
+
+def test_it_still_records_nothing_when_the_named_skips_leave_a_refusal(english, alice, a1, a2, capped_award):
+    for household in (a1, a2):
+        for _ in range(2):
+            entry_record(household=household, rule=capped_award, occurred_on=timezone.localdate(), by=alice)
+    english.force_login(alice)
+    data = {"rule": capped_award.pk, "occurred_on": today(), "skip_refused": "1", "refused": [str(a1.pk)]}
+
+    response = batch(english, [a1, a2], apply=data)
+
+    assert "0002" in response.content.decode() and "the most allowed" in response.content.decode()
+    assert Entry.objects.filter(household__in=[a1, a2]).count() == 6
 
 
 def test_it_records_for_all_filtered_households_when_all_are_selected(client, alice, a1, a2, village_a, award):
