@@ -263,8 +263,10 @@ REST_FRAMEWORK = {
 XIANGFENG_API_TOKEN_DAYS = env_int("XIANGFENG_API_TOKEN_DAYS", 30)
 REST_KNOX = {"TOKEN_TTL": timedelta(days=XIANGFENG_API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Xiangfeng API",
-    "DESCRIPTION": (
+    # In the reader's language (the docs page asks for the schema with the browser's); Swagger UI's
+    # own buttons stay English, which the tool does not translate.
+    "TITLE": _("Xiangfeng API"),
+    "DESCRIPTION": _(
         "The village points ledger and its exchange shop, with the same permissions as the pages. "
         "Authenticate with `POST /api/auth/token/`, then send `Authorization: Token <token>`."
     ),

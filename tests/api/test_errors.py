@@ -168,6 +168,17 @@ def test_it_serves_the_schema_and_the_docs_offline(api):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs and "cdn" not in docs.lower()
 
 
+def test_it_titles_and_describes_the_api_in_the_readers_language(api):
+    chinese = api(language="zh-hans")
+
+    info = chinese.get("/api/schema/?format=json").json()["info"]
+    docs = chinese.get("/api/docs/").content.decode()
+
+    assert info["title"] == "乡风积分 API 接口" and "权限与网页相同" in info["description"]
+    assert "<title>乡风积分 API 接口</title>" in docs
+    assert api().get("/api/schema/?format=json").json()["info"]["title"] == "Xiangfeng API"
+
+
 # --- answered before or around the views: NUL bytes, over-size bodies, a database out of reach ---
 
 
