@@ -20,7 +20,7 @@ from credits.admin import pages
 from exchange.models import Product, Redemption, RedemptionLine, Shop, StockMovement
 from exchange.resources import RedemptionExportResource
 from exchange.services import product_restock, product_stocktake, redemption_void
-from households.admin import AppendOnlyAdmin, HouseholdRowSearch, ScopedAdmin, may_write
+from households.admin import AppendOnlyAdmin, HouseholdRowSearch, ScopedAdmin, may_write, person
 from households.errors import DomainError
 from households.exports import SheetExportMixin
 from households.selectors import villages_for
@@ -236,7 +236,7 @@ class RedemptionLineInline(admin.TabularInline):
 
 @admin.register(Redemption)
 class RedemptionAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin, ShopScopedAdmin):
-    list_display = ("number_link", "created_at", "household", "shop", "total", "shopkeeper", "voided")
+    list_display = ("number_link", "created_at", "household", "shop", "total", "seller", "voided")
     list_filter = (("shop", admin.RelatedOnlyFieldListFilter), ("created_at", admin.DateFieldListFilter))
     list_select_related = ("household", "shop", "shopkeeper", "void")
     show_full_result_count = False
@@ -247,6 +247,10 @@ class RedemptionAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin, Sho
 
     def get_export_resource_classes(self, request):
         return [RedemptionExportResource]
+
+    @admin.display(description=gettext_lazy("shopkeeper"), ordering="shopkeeper")
+    def seller(self, redemption):
+        return person(redemption.shopkeeper)
 
     @admin.display(description=gettext_lazy("No."), ordering="pk")
     def number_link(self, redemption):
@@ -310,8 +314,12 @@ class RedemptionAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin, Sho
 @admin.register(StockMovement)
 class StockMovementAdmin(AppendOnlyAdmin, ShopScopedAdmin):
     village_path = "product__shop__village"
-    list_display = ("created_at", "product", "kind", "quantity", "stock_after", "note", "recorded_by")
+    list_display = ("created_at", "product", "kind", "quantity", "stock_after", "note", "recorder")
     list_filter = ("kind", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("product", "recorded_by")
     search_fields = ("product__name", "note")
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("recorded by"), ordering="recorded_by")
+    def recorder(self, movement):
+        return person(movement.recorded_by)

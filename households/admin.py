@@ -56,6 +56,11 @@ class ScopedAdmin(admin.ModelAdmin):
         return obj
 
 
+def person(user) -> str:
+    """Who did something, as the village knows them: their name, or the username if none is set."""
+    return user.get_full_name() or user.username
+
+
 class HouseholdRowSearch(admin.ModelAdmin):
     """Search rows of a household (entries, redemptions) as households are searched: 4 finds 0004."""
 

@@ -22,7 +22,7 @@ from credits.models import Domain, Entry
 from credits.resources import EntryExportResource
 from credits.selectors import catalogues_for
 from credits.services import entry_reverse
-from households.admin import AppendOnlyAdmin, HouseholdRowSearch, VillageListFilter, may_write
+from households.admin import AppendOnlyAdmin, HouseholdRowSearch, VillageListFilter, may_write, person
 from households.errors import DomainError
 from households.exports import SheetExportMixin
 from households.selectors import villages_for
@@ -106,7 +106,7 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
         "score_after",
         "balance_after",
         "occurred_on",
-        "recorded_by",
+        "recorder",
     )
     list_filter = (
         "kind",
@@ -116,6 +116,10 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
         ("household__village", VillageListFilter),
     )
     list_select_related = ("household", "recorded_by")
+
+    @admin.display(description=gettext_lazy("recorded by"), ordering="recorded_by")
+    def recorder(self, entry):
+        return person(entry.recorded_by)
     # Counting a county's whole ledger on every page would be slow, and nobody needs the total.
     show_full_result_count = False
     fields = (
