@@ -92,7 +92,7 @@ def entry_record_batch(
             raise refusals[0][1]
         if refusals:
             raise BatchRefused([(household, error.message) for household, error in refusals])
-        now = timezone.now()
+        now = at or timezone.now()
         entries = []
         for household in locked:
             entry = Entry(
@@ -110,7 +110,6 @@ def entry_record_batch(
                 created_at=now,
                 score_after=household.score + rule.points,
                 balance_after=household.balance + rule.points,
-                created_at=at or timezone.now(),
             )
             chain.link(entry, household=household)
             entries.append(entry)

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0006_number_key'),
+        ('households', '0007_chain_head'),
     ]
 
     operations = [
