@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0007_chain_head'),
+        ('households', '0008_village_earliest_deed_on'),
     ]
 
     operations = [
