@@ -103,8 +103,9 @@ class Entry(models.Model):
     def recorded_late(self) -> bool:
         """Recorded weeks after the deed (补记): statements mark it, so a bank book read in recording
         order explains an older date below a newer one. A reversal keeps the date of the deed it
-        undoes, and spending is dated the day it is recorded, so neither counts."""
-        if self.kind in (self.Kind.REVERSAL, self.Kind.REDEMPTION):
+        undoes, spending is dated the day it is recorded, and an opening is dated the day the
+        household joined the scheme (a paper book carried over opens in the past), so none counts."""
+        if self.kind in (self.Kind.OPENING, self.Kind.REVERSAL, self.Kind.REDEMPTION):
             return False
         return timezone.localdate(self.created_at) - self.occurred_on > LATE_RECORDING
 
