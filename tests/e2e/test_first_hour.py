@@ -26,7 +26,10 @@ PIN = "2468"
 
 
 def english_in(page) -> set[str]:
+    """Latin words on the page, leaving out codes shown as codes (a ledger fingerprint's letters)."""
     text = page.locator("body").inner_text()
+    for code in page.locator("code").all_inner_texts():
+        text = text.replace(code, " ")
     return {word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in ALLOWED and word.lower() not in ALLOWED}
 
 
