@@ -34,6 +34,7 @@ TRACKED: dict[str, Scope] = {
     "credits.Domain": Scope(village="version.catalogue.village", town="version.catalogue.town"),
     "credits.Rule": Scope(village="version.catalogue.village", town="version.catalogue.town"),
     "households.StarLevel": Scope(village="village"),
+    "households.County": Scope(m2m=("officers",)),
     "households.Town": Scope(town=SELF, m2m=("officers",)),
     "households.Village": Scope(village=SELF, m2m=("clerks",)),
     "households.Household": Scope(

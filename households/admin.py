@@ -19,7 +19,7 @@ from households import services
 from households.cards import MAX_CARDS_PER_PRINT, card_sheets, reachable_only_here
 from households.errors import NotYours
 from households.forms import StarLevelFormSet
-from households.models import Household, StarLevel, Town, Village
+from households.models import County, Household, StarLevel, Town, Village
 from households.pin_admin import LookupPinAdmin
 from households.selectors import (
     default_star_levels,
@@ -98,9 +98,25 @@ class SuperuserKeptAdmin(ScopedAdmin):
         return request.user.is_superuser
 
 
+@admin.register(County)
+class CountyAdmin(SuperuserKeptAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+    filter_horizontal = ("officers",)
+
+    def get_queryset(self, request):
+        counties = super().get_queryset(request)
+        if request.user.is_superuser:
+            return counties
+        return counties.filter(
+            Q(pk__in=villages_for(request.user).values("town__county")) | Q(officers=request.user)
+        )
+
+
 @admin.register(Town)
 class TownAdmin(SuperuserKeptAdmin):
-    list_display = ("name",)
+    list_display = ("name", "county")
+    list_select_related = ("county",)
     search_fields = ("name",)
     filter_horizontal = ("officers",)
 
@@ -108,7 +124,11 @@ class TownAdmin(SuperuserKeptAdmin):
         towns = super().get_queryset(request)
         if request.user.is_superuser:
             return towns
-        return towns.filter(Q(pk__in=villages_for(request.user).values("town")) | Q(officers=request.user))
+        return towns.filter(
+            Q(pk__in=villages_for(request.user).values("town"))
+            | Q(officers=request.user)
+            | Q(county__officers=request.user)
+        )
 
 
 class VillageKeptInline:

@@ -2,7 +2,8 @@
 
 A household is the unit of the scheme. Its `score` and `balance` are a cache of the sums of its
 ledger entries (see `credits.models`); only the ledger's services change them. Staff are scoped
-through plain many-to-many assignments: a clerk to villages, an officer to towns.
+through plain many-to-many assignments: a clerk to villages, an officer to towns, a county officer
+to a county (and so to every town and village in it).
 """
 
 import re
@@ -16,8 +17,38 @@ from django.utils.translation import gettext_lazy as _
 from households.validators import printable
 
 
+class County(models.Model):
+    """A county (县/区) above its towns: its officers read every town and village in it and select
+    the county-level star households (县级星级文明户)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True, validators=[printable])
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="officer_of_counties",
+        verbose_name=_("county officers"),
+        help_text=_("County officers who may read every town and village of this county."),
+    )
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Town(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True, validators=[printable])
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="towns",
+        verbose_name=_("county"),
+    )
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

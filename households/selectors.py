@@ -1,7 +1,8 @@
 """Reads of villages and households, scoped to the person asking.
 
 Every list a member of staff sees starts from `villages_for(user)`: superusers see every village,
-clerks the villages they are assigned to, officers the villages of their towns.
+clerks the villages they are assigned to, officers the villages of their towns, county officers
+the villages of their county's towns.
 """
 
 import re
@@ -16,7 +17,7 @@ from households.models import Household, StarLevel, Village, mask_phone, number_
 def villages_for(user, *, write: bool = False) -> QuerySet[Village]:
     """The villages `user` may read, or with `write` the ones they may change.
 
-    Officers read only: they never appear among the writers.
+    Officers (of a town or a county) read only: they never appear among the writers.
     """
     if not user.is_authenticated or not user.is_active:
         return Village.objects.none()
@@ -24,7 +25,7 @@ def villages_for(user, *, write: bool = False) -> QuerySet[Village]:
         return Village.objects.all()
     scope = Q(clerks=user)
     if not write:
-        scope |= Q(town__officers=user)
+        scope |= Q(town__officers=user) | Q(town__county__officers=user)
     return Village.objects.filter(pk__in=Village.objects.filter(scope).values("pk"))
 
 

@@ -19,7 +19,7 @@ from reports.selectors import village_report
 
 
 def _reads_whole_town(user) -> bool:
-    return user.is_superuser or user.officer_of_towns.exists()
+    return user.is_superuser or user.officer_of_towns.exists() or user.officer_of_counties.exists()
 
 
 @login_required

@@ -2,7 +2,8 @@
 
 Two villages of one town: 农丰村 (A), kept by Alice, and 永丰村 (B), kept by Bob, each with its own
 catalogue of rules (`award`, `deduction`… in A; `award_b`, `deduction_b` in B). Olivia is the
-town's officer and may read both. Sam keeps 农丰兑换超市 (shop_a) and no village; Tess keeps
+town's officer and may read both; the town lies in 海盐县, whose officer Connie reads every town of
+it, 武原街道 and its 城东村 (C, kept by Carl) among them. Sam keeps 农丰兑换超市 (shop_a) and no village; Tess keeps
 永丰兑换超市 (shop_b) in B. Mallory is staff with no
 assignment at all and must see nothing. Households a1, a2 live in A and b1 in B.
 """
@@ -14,6 +15,7 @@ from django.utils import translation
 
 from tests.factories import (
     PASSWORD,
+    CountyFactory,
     RuleFactory,
     ShopFactory,
     TownFactory,
@@ -90,6 +92,38 @@ def olivia(town):
     user = UserFactory(username="olivia", role="officer")
     town.officers.add(user)
     return user
+
+
+@pytest.fixture
+def county(town):
+    county = CountyFactory(name="海盐县")
+    town.county = county
+    town.save(update_fields=["county"])
+    return county
+
+
+@pytest.fixture
+def connie(county):
+    user = UserFactory(username="connie", role="officer")
+    county.officers.add(user)
+    return user
+
+
+@pytest.fixture
+def village_c(county):
+    return VillageFactory(code="chengdong", name="城东村", town=TownFactory(name="武原街道", county=county))
+
+
+@pytest.fixture
+def carl(village_c):
+    user = UserFactory(username="carl", role="clerk")
+    village_c.clerks.add(user)
+    return user
+
+
+@pytest.fixture
+def c1(village_c, carl):
+    return open_household(village_c, by=carl, number="0001", head_name="陈志强", group="第一组")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 from credits.models import Catalogue, CatalogueVersion, Domain, Rule
 from credits.services import household_open
 from exchange.models import Product, Shop
-from households.models import Town, Village
+from households.models import County, Town, Village
 
 PASSWORD = "correct-horse-battery"
 
@@ -34,6 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"第{n}县")
 
 
 class TownFactory(factory.django.DjangoModelFactory):
