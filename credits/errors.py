@@ -125,3 +125,8 @@ class EmptyVersion(DomainError):
 class DomainNameTaken(DomainError):
     code = "domain_name_taken"
     default_message = _("The catalogue already has a domain named “%(name)s”.")
+
+
+class ReducedPointsOutOfRange(DomainError):
+    code = "reduced_points_out_of_range"
+    default_message = _("Reduced points keep the rule's sign and are smaller than its %(points)+d, and not zero.")

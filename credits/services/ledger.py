@@ -24,6 +24,7 @@ from credits.errors import (
     InsufficientBalance,
     NotReversible,
     ReasonRequired,
+    ReducedPointsOutOfRange,
     RuleCapReached,
     RuleMonthCapReached,
     RuleNotInForce,
@@ -40,15 +41,40 @@ Kind = Entry.Kind
 
 
 def entry_record(
-    *, household: Household, rule: Rule, occurred_on: date, by, note: str = "", at: datetime | None = None
+    *,
+    household: Household,
+    rule: Rule,
+    occurred_on: date,
+    by,
+    note: str = "",
+    at: datetime | None = None,
+    points: int | None = None,
+    scope_checked: bool = False,
 ) -> Entry:
     """Record one occurrence of a rule for one household: an award or a deduction."""
-    (entry,) = entry_record_batch(households=[household], rule=rule, occurred_on=occurred_on, by=by, note=note, at=at)
+    (entry,) = entry_record_batch(
+        households=[household],
+        rule=rule,
+        occurred_on=occurred_on,
+        by=by,
+        note=note,
+        at=at,
+        points=points,
+        scope_checked=scope_checked,
+    )
     return entry
 
 
 def entry_record_batch(
-    *, households: Iterable[Household], rule: Rule, occurred_on: date, by, note: str = "", at: datetime | None = None
+    *,
+    households: Iterable[Household],
+    rule: Rule,
+    occurred_on: date,
+    by,
+    note: str = "",
+    at: datetime | None = None,
+    points: int | None = None,
+    scope_checked: bool = False,
 ) -> list[Entry]:
     """Record one rule for many households of one village, all or nothing.
 
@@ -57,11 +83,15 @@ def entry_record_batch(
     points, domain and standard. A rule of another village is never applied: it is not found.
     Refuses the whole batch if any household is closed or has reached the rule's yearly or
     monthly cap, naming each such household. A fixed number of queries whatever their number.
+
+    `points`, when given, is what a review reduced the rule's points to (`cases`): of the rule's
+    sign and smaller. `scope_checked` is for `cases`, which checked the recorder's scope when the
+    case was opened and finalises it later, perhaps from cron.
     """
     _check_date(occurred_on)
     ids = sorted({h.pk for h in households})
     with transaction.atomic():
-        locked = _lock_households(ids, by=by)
+        locked = _lock_households(ids, by=by, scope_checked=scope_checked)
         # A date before the household's opening is the clearer reason than a catalogue not yet in force.
         too_early = _too_early(ids, occurred_on=occurred_on)
         if len(locked) == 1 and too_early:
@@ -70,6 +100,9 @@ def entry_record_batch(
         if not rule.active:
             raise RuleRetired(rule=rule.name)
         kind = Kind.AWARD if rule.points > 0 else Kind.DEDUCTION
+        applied = rule.points if points is None else points
+        if applied == 0 or (applied > 0) != (rule.points > 0) or abs(applied) > abs(rule.points):
+            raise ZeroPoints() if applied == 0 else ReducedPointsOutOfRange(points=rule.points)
         used_in_year, used_in_month = _uses(ids, rule=rule, on=occurred_on)
         refusals: list[tuple[Household, DomainError]] = []
         for household in locked:
@@ -98,7 +131,7 @@ def entry_record_batch(
             entry = Entry(
                 household=household,
                 kind=kind,
-                points=rule.points,
+                points=applied,
                 in_score=True,
                 rule=rule,
                 rule_name=rule.name,
@@ -108,17 +141,17 @@ def entry_record_batch(
                 note=note.strip(),
                 recorded_by=by,
                 created_at=now,
-                score_after=household.score + rule.points,
-                balance_after=household.balance + rule.points,
+                score_after=household.score + applied,
+                balance_after=household.balance + applied,
             )
             chain.link(entry, household=household)
             entries.append(entry)
         Household.objects.filter(pk__in=ids).update(
-            score=F("score") + rule.points,
-            balance=F("balance") + rule.points,
+            score=F("score") + applied,
+            balance=F("balance") + applied,
             chain_head=Case(*(When(pk=household.pk, then=Value(household.chain_head)) for household in locked)),
         )
-        _add_to_year(locked, year=occurred_on.year, points=rule.points)
+        _add_to_year(locked, year=occurred_on.year, points=applied)
         return Entry.objects.bulk_create(entries)
 
 
@@ -130,8 +163,11 @@ def entry_adjust(
     by,
     occurred_on: date | None = None,
     at: datetime | None = None,
+    scope_checked: bool = False,
 ) -> Entry:
-    """A manual correction outside the catalogue; it counts toward the score and needs a reason."""
+    """A manual correction outside the catalogue; it counts toward the score and needs a reason.
+
+    `scope_checked` as for `entry_record_batch`."""
     if not reason.strip():
         raise ReasonRequired()
     if points == 0:
@@ -139,7 +175,7 @@ def entry_adjust(
     occurred_on = occurred_on or timezone.localdate()
     _check_date(occurred_on)
     with transaction.atomic():
-        (locked,) = _lock_households([household.pk], by=by)
+        (locked,) = _lock_households([household.pk], by=by, scope_checked=scope_checked)
         if too_early := _too_early([locked.pk], occurred_on=occurred_on):
             raise too_early[locked.pk]
         return _post(
