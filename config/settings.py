@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "credits",
     "exchange",
     "public",
+    "cases",
     "api",
     "reports",
     "backups",

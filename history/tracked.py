@@ -43,6 +43,8 @@ TRACKED: dict[str, Scope] = {
         secret=("pin_hash", "card_token"),
     ),
     "public.BoardSettings": Scope(village="village"),
+    "cases.ProcessSettings": Scope(village="village", m2m=("reviewers",)),
+    "cases.Case": Scope(village="village"),
     "exchange.Shop": Scope(village="village", m2m=("shopkeepers",)),
     "exchange.Product": Scope(village="shop.village", exclude=("stock",)),
     "auth.User": Scope(

@@ -11,8 +11,15 @@ BEFORE = [("credits", "0008_append_only_replace_and_truncate")]
 
 
 def state_before(executor):
-    """The models to write the old rows with: the ledger before, every other app as it is now."""
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "credits"]
+    """The models to write the old rows with: the ledger before, every other app as it is now,
+    except the apps built on a later ledger (cases), which migrating back has unapplied."""
+    graph = executor.loader.graph
+    others = [
+        node
+        for node in graph.leaf_nodes()
+        if node[0] != "credits"
+        and not any(app == "credits" and name > BEFORE[0][1] for app, name in graph.forwards_plan(node))
+    ]
     return executor.loader.project_state([*BEFORE, *others]).apps
 
 
