@@ -5,6 +5,7 @@ server on PostgreSQL behind HTTPS. Each knob is an environment variable read by 
 below; the README lists them.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "history",
     "credits",
     "exchange",
+    "evidence",
     "public",
     "cases",
     "api",
@@ -179,6 +181,14 @@ USE_TZ = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT") or BASE_DIR / "media"
 
+# Evidence (photos and documents on entries and cases, `evidence/`): the STORAGES alias its files
+# are kept in, and the largest file taken. The files are served only through the application,
+# which checks who asks, never from MEDIA_URL. To keep them in an S3-compatible store, install
+# django-storages and boto3 and name its backend and options here (the README shows how); the
+# store's bucket must be private.
+XIANGFENG_EVIDENCE_MAX_BYTES = env_int("XIANGFENG_EVIDENCE_MAX_MB", 10) * 1024 * 1024
+XIANGFENG_EVIDENCE_STORAGE = "default"
+
 STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -192,6 +202,13 @@ STORAGES = {
         )
     },
 }
+
+if env("XIANGFENG_EVIDENCE_STORAGE_BACKEND"):
+    STORAGES["evidence"] = {
+        "BACKEND": env("XIANGFENG_EVIDENCE_STORAGE_BACKEND"),
+        "OPTIONS": json.loads(env("XIANGFENG_EVIDENCE_STORAGE_OPTIONS", "{}")),
+    }
+    XIANGFENG_EVIDENCE_STORAGE = "evidence"
 
 # Our own page, in the site's look and the user's language, for a form sent with a stale token.
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"

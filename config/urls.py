@@ -25,5 +25,6 @@ urlpatterns = [
     path("counter/", include("exchange.urls")),
     path("api/", include("api.urls")),
     path("reports/", include("reports.urls")),
+    path("evidence/", include("evidence.urls")),
     path("", include("public.urls")),
 ]

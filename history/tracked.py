@@ -47,6 +47,8 @@ TRACKED: dict[str, Scope] = {
     "cases.Case": Scope(village="village"),
     "exchange.Shop": Scope(village="village", m2m=("shopkeepers",)),
     "exchange.Product": Scope(village="shop.village", exclude=("stock",)),
+    # The stored files' names are the storage's business; the row says what was uploaded, by whom.
+    "evidence.Evidence": Scope(village="household.village", exclude=("file", "display")),
     "auth.User": Scope(
         exclude=("last_login", "date_joined"), secret=("password",), m2m=("groups", "user_permissions")
     ),

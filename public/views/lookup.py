@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.addresses import client_address
 from credits.models import Entry
 from credits.selectors import fingerprint_time, household_fingerprint, standing, statement, year_points_by_domain
+from evidence.access import evidence_grant
 from exchange.selectors import household_redemptions
 from households.errors import DomainError
 from households.models import Household, Village
@@ -152,6 +153,8 @@ def _record(request, household: Household, *, by_pin: bool):
             redemptions=recent[:RECENT_REDEMPTIONS],
             more_redemptions=len(recent) > RECENT_REDEMPTIONS,
         )
+    # This browser may now open the household's photos and documents, and no other browser may.
+    evidence_grant(request, household)
     response = render(request, "public/lookup_record.html", context)
     # Not for search engines, whoever pastes a card's link where.
     response["X-Robots-Tag"] = "noindex, nofollow"
