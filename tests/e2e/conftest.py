@@ -41,6 +41,7 @@ def roles(transactional_db):
         "exchange.migrations.0003_roles",
         "public.migrations.0002_roles",
         "households.migrations.0004_full_phone_permission",
+        "evidence.migrations.0002_roles",
     ):
         for role, perms in import_module(migration).ROLES.items():
             group, _created = Group.objects.get_or_create(name=role)
