@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cases",
     "api",
     "reports",
+    "years",
     "backups",
 ]
 

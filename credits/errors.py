@@ -33,6 +33,14 @@ class BeforeEarliestDeed(DomainError):
     default_message = _("%(village)s records no deeds dated before %(earliest)s.")
 
 
+class YearClosed(DomainError):
+    code = "year_closed"
+    default_message = _(
+        "%(village)s has closed its year %(year)s: nothing may be dated on or before %(end)s. "
+        "To correct it, record an adjustment in the open year, with a reason."
+    )
+
+
 class ReasonRequired(DomainError):
     code = "reason_required"
     default_message = _("Please give a reason.")

@@ -81,6 +81,10 @@ class Village(models.Model):
         blank=True,
         help_text=_("Nothing may be recorded as having happened before this date, e.g. when the scheme began."),
     )
+    # The latest year the village has closed (years.services.year_close): nothing may be dated in
+    # it or before it. Kept here, beneath the ledger, so the ledger's services can refuse such a
+    # date without knowing about closes; only the close and the reopening change it.
+    closed_year = models.PositiveSmallIntegerField(_("closed through year"), null=True, blank=True, editable=False)
     clerks = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

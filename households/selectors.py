@@ -132,6 +132,13 @@ def stars_for(score: int, levels: list[tuple[int, int]]) -> int:
     return max((stars for stars, min_score in levels if score >= min_score), default=0)
 
 
+def stars_for_year(points: int, levels: list[tuple[int, int]]) -> int:
+    """The stars a year's points earn: the thresholds read as the score of a household that began
+    the year at the base (110 is the base of 100 and 10 points of the year), so a village's levels
+    mean the same whether its scores carry on from year to year or restart at the base."""
+    return stars_for(settings.XIANGFENG_BASE_SCORE + points, levels)
+
+
 def star_counts(village_id: int, levels: list[tuple[int, int]]) -> dict[int, int]:
     """How many active households of the village hold each star level (0 included), in one query."""
     households = Household.objects.filter(village_id=village_id, active=True)

@@ -29,12 +29,13 @@ from credits.errors import (
     RuleMonthCapReached,
     RuleNotInForce,
     RuleRetired,
+    YearClosed,
     ZeroPoints,
 )
 from credits.models import Entry, Rule, YearScore
 from credits.selectors import version_in_force
 from households.errors import DomainError, HouseholdClosed, NotYours
-from households.models import Household
+from households.models import Household, Village
 from households.selectors import villages_for
 
 Kind = Entry.Kind
@@ -92,6 +93,7 @@ def entry_record_batch(
     ids = sorted({h.pk for h in households})
     with transaction.atomic():
         locked = _lock_households(ids, by=by, scope_checked=scope_checked)
+        check_year_open({household.village_id for household in locked}, occurred_on=occurred_on)
         # A date before the household's opening is the clearer reason than a catalogue not yet in force.
         too_early = _too_early(ids, occurred_on=occurred_on)
         if len(locked) == 1 and too_early:
@@ -354,6 +356,7 @@ def _post(
     """
     if not household.active:
         raise HouseholdClosed(number=household.number)
+    check_year_open({household.village_id}, occurred_on=occurred_on)
     score_delta = points if in_score else 0
     entry = Entry(
         household=household,
@@ -421,6 +424,23 @@ def _too_early(ids: list[int], *, occurred_on: date) -> dict[int, DomainError]:
         elif opened_on and occurred_on < opened_on:
             refusals[pk] = BeforeOpening(number=number, opened=opened_on.isoformat())
     return refusals
+
+
+def check_year_open(village_ids: set[int], *, occurred_on: date) -> None:
+    """Refuse a date in a year its village has closed, or before it; one query.
+
+    Called with the households already locked: a close locks every household of its village
+    before it marks the year closed (`years.services.year_close`), so a writer either committed
+    before the close read the books, or reads the closed year here once the close has committed.
+    """
+    closed = (
+        Village.objects.filter(pk__in=village_ids, closed_year__gte=occurred_on.year)
+        .values_list("name", "closed_year")
+        .first()
+    )
+    if closed:
+        name, year = closed
+        raise YearClosed(village=name, year=year, end=formats.date_format(date(year, 12, 31)))
 
 
 def _check_date(occurred_on: date) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from credits import chain
 from credits.models import Entry
-from credits.services.ledger import _post
+from credits.services.ledger import _post, check_year_open
 from history.context import acting
 from history.models import Change
 from history.services import changes_record_bulk
@@ -119,6 +119,7 @@ def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: d
         )
     try:
         with transaction.atomic():
+            check_year_open(village_ids, occurred_on=opened_on)
             created = Household.objects.bulk_create(rows, batch_size=500)
             changes_record_bulk(pairs=[(None, household) for household in created], action=Change.Action.CREATE, by=by)
             now = timezone.now()

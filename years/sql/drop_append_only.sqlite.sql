@@ -1,0 +1,3 @@
+DROP TRIGGER IF EXISTS years_yearsnapshot_no_update;
+DROP TRIGGER IF EXISTS years_yearsnapshot_no_delete;
+DROP TRIGGER IF EXISTS years_yearsnapshot_no_replace;
