@@ -314,6 +314,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 XIANGFENG_BASE_SCORE = env_int("XIANGFENG_BASE_SCORE", 100)
 # Star levels of a village that has not set its own: one star from 110, up to five from 150.
 XIANGFENG_DEFAULT_STARS = [110, 120, 130, 140, 150]
+# The largest scan of a meeting's minutes a catalogue version accepts, in MB.
+XIANGFENG_MINUTES_MAX_MB = env_int("XIANGFENG_MINUTES_MAX_MB", 10)
 
 # The address villagers' phones reach the site at, e.g. https://jifen.example.cn, for the links
 # printed on household cards. Unset, a card links to the address the clerk printed it from.

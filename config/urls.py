@@ -26,5 +26,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("reports/", include("reports.urls")),
     path("evidence/", include("evidence.urls")),
+    path("catalogues/", include("credits.urls")),
     path("", include("public.urls")),
 ]

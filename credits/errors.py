@@ -138,3 +138,18 @@ class DomainNameTaken(DomainError):
 class ReducedPointsOutOfRange(DomainError):
     code = "reduced_points_out_of_range"
     default_message = _("Reduced points keep the rule's sign and are smaller than its %(points)+d, and not zero.")
+
+
+class MinutesType(DomainError):
+    code = "minutes_type"
+    default_message = _("The minutes must be a PDF, JPEG or PNG file; this file is none of these.")
+
+
+class MinutesTooLarge(DomainError):
+    code = "minutes_too_large"
+    default_message = _("The minutes file is %(size)s MB; at most %(limit)s MB is accepted.")
+
+
+class MinutesBeforeAdoption(DomainError):
+    code = "minutes_before_adoption"
+    default_message = _("Version %(number)s is a draft: its minutes are added when it is adopted.")

@@ -206,6 +206,21 @@ def version_in_force(village_id: int, *, on: date) -> CatalogueVersion | None:
     )
 
 
+def may_read_minutes(user, version: CatalogueVersion, *, on: date) -> bool:
+    """Whether `user` may open the scanned minutes of `version`.
+
+    Who may read the version may read its minutes (its village's clerks, its town's officers,
+    superusers). The version a village has in force is public, as its rules page is, so anyone
+    may read that version's minutes; a past or a coming version's stay with the staff.
+    """
+    if not version.minutes:
+        return False
+    if versions_for(user).filter(pk=version.pk).exists():
+        return True
+    village_id = version.catalogue.village_id
+    return village_id is not None and version_in_force(village_id, on=on) == version
+
+
 def rules_in_force(village_ids, *, on: date) -> QuerySet[Rule]:
     """The active rules the villages' catalogues have in force on a day, in catalogue order."""
     versions = [version.pk for village_id in village_ids if (version := version_in_force(village_id, on=on))]

@@ -8,7 +8,10 @@ so it is checked and kept in the history like any other; another village's rows 
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from credits import services
@@ -150,7 +153,14 @@ class RuleInline(admin.TabularInline):
 
 
 class AdoptForm(forms.ModelForm):
-    """Adopting a draft: the meeting, its date and the day the version takes effect, all required."""
+    """Adopting a draft: the meeting, its date and the day the version takes effect, all required,
+    and the scanned minutes if there are any. On an adopted version only the minutes are taken."""
+
+    minutes_file = forms.FileField(
+        label=_("scanned minutes"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"}),
+    )
 
     class Meta:
         model = CatalogueVersion
@@ -159,13 +169,29 @@ class AdoptForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("meeting", "adopted_on", "effective_from"):
-            self.fields[name].required = True
+            if name in self.fields:
+                self.fields[name].required = True
+        if "minutes_file" in self.fields:
+            if self.instance.minutes:
+                self.fields["minutes_file"].label = _("replace the scan")
+            self.fields["minutes_file"].help_text = _("PDF, JPEG or PNG, at most %(limit)s MB.") % {
+                "limit": settings.XIANGFENG_MINUTES_MAX_MB
+            }
+
+    def clean_minutes_file(self):
+        file = self.cleaned_data.get("minutes_file")
+        if file:
+            try:
+                services.minutes_suffix(file)
+            except DomainError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return file
 
 
 @admin.register(CatalogueVersion)
 class CatalogueVersionAdmin(ScopedAdmin):
     form = AdoptForm
-    list_display = ("catalogue", "number", "adopted", "meeting", "adopted_on", "effective_from")
+    list_display = ("catalogue", "number", "adopted", "meeting", "adopted_on", "effective_from", "has_minutes")
     list_select_related = ("catalogue",)
     list_filter = ("catalogue",)
     inlines = [RuleInline]
@@ -174,21 +200,43 @@ class CatalogueVersionAdmin(ScopedAdmin):
     def adopted(self, obj):
         return obj.adopted
 
+    @admin.display(boolean=True, description=_("minutes"))
+    def has_minutes(self, obj):
+        return bool(obj.minutes)
+
+    @admin.display(description=_("minutes"))
+    def minutes_link(self, obj):
+        if not obj.minutes:
+            return "—"
+        return format_html(
+            '<a href="{}" id="xf-minutes" target="_blank" rel="noopener">{}</a>',
+            reverse("catalogue_minutes", args=[obj.pk]),
+            _("Open the minutes"),
+        )
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=versions_for(request.user).values("pk"))
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.adopted:
+            return ["catalogue", "number", "based_on", "meeting", "adopted_on", "effective_from", "minutes_link"]
         return ["catalogue", "number", "based_on"]
 
     def get_fields(self, request, obj=None):
-        return ["catalogue", "number", "based_on", "meeting", "adopted_on", "effective_from"]
+        fields = ["catalogue", "number", "based_on", "meeting", "adopted_on", "effective_from"]
+        if obj is not None and obj.adopted:
+            fields.append("minutes_link")
+        if self.has_change_permission(request, obj):
+            fields.append("minutes_file")
+        return fields
 
     def has_add_permission(self, request):
         return False  # a new version starts as a copy: the catalogue list's action
 
     def has_change_permission(self, request, obj=None):
+        # An adopted version's rules and dates stay as adopted; only its minutes may still be added.
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or (not obj.adopted and _keeps(request, obj.catalogue)))
+        return allowed and (obj is None or _keeps(request, obj.catalogue))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -201,8 +249,13 @@ class CatalogueVersionAdmin(ScopedAdmin):
                 data = super().clean()
                 if self.errors or obj is None:
                     return data
+                minutes = data.get("minutes_file")
                 try:
-                    services.version_adopt(version=obj, by=request.user, **data)
+                    if not obj.adopted:
+                        fields = {name: data[name] for name in ("meeting", "adopted_on", "effective_from")}
+                        services.version_adopt(version=obj, by=request.user, minutes=minutes, **fields)
+                    elif minutes:
+                        services.version_attach_minutes(version=obj, minutes=minutes, by=request.user)
                 except DomainError as error:
                     raise forms.ValidationError(error.message) from None
                 return data

@@ -9,6 +9,7 @@ adopted version is never edited: a change is a new draft, adopted in its turn.
 """
 
 import secrets
+from pathlib import PurePath
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,16 @@ from households.validators import printable
 def new_key() -> str:
     """A rule's or a domain's identity across the versions of its catalogue."""
     return secrets.token_hex(6)
+
+
+# What a scan of the minutes may be, by the suffix its stored name is given from its content.
+MINUTES_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
+
+
+def minutes_path(version, filename: str) -> str:
+    """An unguessable name: the minutes are served only by a view that checks who asks, and the
+    storage's own address for the file must lead nowhere even if it leaks."""
+    return f"minutes/{secrets.token_urlsafe(24)}{PurePath(filename).suffix.lower()}"
 
 
 class Catalogue(models.Model):
@@ -83,6 +94,14 @@ class CatalogueVersion(models.Model):
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    minutes = models.FileField(
+        _("minutes"),
+        upload_to=minutes_path,
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("The scanned minutes of the meeting that adopted it."),
+    )
 
     class Meta:
         verbose_name = _("catalogue version")

@@ -16,9 +16,11 @@ from credits.services.catalogue import (
     domain_create,
     domain_update,
     ensure_keeps,
+    minutes_suffix,
     rule_create,
     rule_update,
     version_adopt,
+    version_attach_minutes,
     version_draft,
 )
 from credits.services.ledger import (
@@ -51,8 +53,10 @@ __all__ = [
     "entry_spend",
     "household_open",
     "household_open_batch",
+    "minutes_suffix",
     "rule_create",
     "rule_update",
     "version_adopt",
+    "version_attach_minutes",
     "version_draft",
 ]

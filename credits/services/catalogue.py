@@ -7,8 +7,11 @@ of the rule's name, points, domain and standard besides, so nothing here changes
 Every change is kept in the history (`history`), attributed to `by`.
 """
 
+from contextlib import contextmanager
 from datetime import date
 
+from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +23,9 @@ from credits.errors import (
     DraftPending,
     EmptyVersion,
     FutureDate,
+    MinutesBeforeAdoption,
+    MinutesTooLarge,
+    MinutesType,
     RuleNameTaken,
     VersionAdopted,
     ZeroPoints,
@@ -35,6 +41,8 @@ MAX_RULE_CAP = 366
 MAX_RULE_MONTH_CAP = 31
 RULE_FIELDS = ("domain", "name", "points", "cap_per_year", "cap_per_month", "description", "active", "position")
 DOMAIN_FIELDS = ("name", "position", "description")
+# The first bytes of each type the minutes may be, whatever the file's name or the browser says.
+MINUTES_SIGNATURES = ((b"%PDF-", ".pdf"), (b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"))
 
 
 def ensure_keeps(*, catalogue: Catalogue, user) -> None:
@@ -96,9 +104,16 @@ def version_draft(*, catalogue: Catalogue, by) -> CatalogueVersion:
 
 
 def version_adopt(
-    *, version: CatalogueVersion, meeting: str, adopted_on: date, effective_from: date, by
+    *,
+    version: CatalogueVersion,
+    meeting: str,
+    adopted_on: date,
+    effective_from: date,
+    by,
+    minutes: File | None = None,
 ) -> CatalogueVersion:
-    """Adopt a draft at a meeting, in force from `effective_from` until a later version's day.
+    """Adopt a draft at a meeting, in force from `effective_from` until a later version's day,
+    with the meeting's scanned `minutes` if given.
 
     The day must come after the version in force before it, no earlier than the meeting, and
     after every deed already recorded under the catalogue, so no entry finds itself under a
@@ -107,6 +122,63 @@ def version_adopt(
     ensure_keeps(catalogue=version.catalogue, user=by)
     if adopted_on > timezone.localdate():
         raise FutureDate(_("The meeting cannot be dated in the future."))
+    with _minutes_stored(minutes) as stored:
+        return _adopt(
+            version, meeting=meeting, adopted_on=adopted_on, effective_from=effective_from, by=by, minutes=stored
+        )
+
+
+def version_attach_minutes(*, version: CatalogueVersion, minutes: File, by) -> CatalogueVersion:
+    """Keep the scanned minutes of the meeting that adopted `version`, or a better scan of them.
+
+    The rules of an adopted version never change; its minutes are a record of the meeting and
+    often arrive after it. A replaced scan stays in the storage, so the history's old name for it
+    still leads to what was shown before.
+    """
+    ensure_keeps(catalogue=version.catalogue, user=by)
+    if not version.adopted:
+        raise MinutesBeforeAdoption(number=version.number)
+    with _minutes_stored(minutes) as stored, transaction.atomic(), acting(by):
+        version = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
+        version.minutes = stored
+        version.save(update_fields=["minutes"])
+    return version
+
+
+def minutes_suffix(file: File) -> str:
+    """The suffix of the minutes' real type, read from the content; refuses a file too large or of
+    another type, so a page can tell the clerk before anything is adopted or stored."""
+    limit = settings.XIANGFENG_MINUTES_MAX_MB
+    if file.size > limit * 1024 * 1024:
+        raise MinutesTooLarge(size=f"{file.size / 1024 / 1024:.1f}", limit=limit)
+    file.seek(0)
+    head = file.read(1024)
+    file.seek(0)
+    for signature, suffix in MINUTES_SIGNATURES:
+        # A PDF's header may follow a little junk (the format allows 1024 bytes); the others lead.
+        if head.startswith(signature) or (suffix == ".pdf" and signature in head):
+            return suffix
+    raise MinutesType()
+
+
+@contextmanager
+def _minutes_stored(file: File | None):
+    """Store the checked file (outside any transaction: it is slow) under an unguessable name,
+    and remove it again if what it was stored for then fails."""
+    if file is None:
+        yield None
+        return
+    field = CatalogueVersion._meta.get_field("minutes")
+    name = field.generate_filename(None, f"minutes{minutes_suffix(file)}")
+    stored = field.storage.save(name, file, max_length=field.max_length)
+    try:
+        yield stored
+    except BaseException:
+        field.storage.delete(stored)
+        raise
+
+
+def _adopt(version, *, meeting, adopted_on, effective_from, by, minutes):
     with transaction.atomic(), acting(by):
         version = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
         if version.adopted:
@@ -124,6 +196,8 @@ def version_adopt(
         if not version.rules.filter(active=True).exists():
             raise EmptyVersion()
         version.meeting, version.adopted_on, version.effective_from = meeting.strip(), adopted_on, effective_from
+        if minutes:
+            version.minutes = minutes
         version.save()
     return version
 

@@ -62,3 +62,34 @@ def test_it_adopts_a_new_version_records_under_it_and_publishes_it(
     page.emulate_media(media="print")
     expect(page.locator("[data-print]")).to_be_hidden()
     shoot("village-rules")
+
+
+def test_it_adopts_a_version_with_its_scanned_minutes_and_the_villager_opens_them(
+    page, shoot, live_server, alice, password, award, draft, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    log_in(page, live_server, alice, password)
+    today = timezone.localdate().isoformat()
+
+    page.goto(f"{live_server.url}/admin/credits/catalogueversion/{draft.pk}/change/")
+    page.fill("#id_meeting", "2026年村民代表大会")
+    page.fill("#id_adopted_on", today)
+    page.fill("#id_effective_from", today)
+    page.set_input_files(
+        "#id_minutes_file", files=[{"name": "会议记录.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    shoot("catalogue-adopt-with-minutes")
+    page.click('input[name="_save"]')
+    expect(page.locator(".messagelist")).to_be_visible()
+
+    page.goto(f"{live_server.url}/admin/credits/catalogueversion/{draft.pk}/change/")
+    link = page.locator("#xf-minutes")
+    expect(link).to_have_text("查看会议记录")
+    shoot("catalogue-version-minutes")
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/lookup/rules/{award.version.catalogue.village.code}/")
+    expect(page.locator("#rl-minutes a")).to_have_text("通过本版的会议记录（扫描件）")
+    shoot("village-rules-minutes")
+    response = page.request.get(live_server.url + page.locator("#rl-minutes a").get_attribute("href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF-")
