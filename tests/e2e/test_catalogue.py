@@ -75,9 +75,8 @@ def test_it_adopts_a_version_with_its_scanned_minutes_and_the_villager_opens_the
     page.fill("#id_meeting", "2026年村民代表大会")
     page.fill("#id_adopted_on", today)
     page.fill("#id_effective_from", today)
-    page.set_input_files(
-        "#id_minutes_file", files=[{"name": "会议记录.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
-    )
+    scan = {"name": "会议记录.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    page.set_input_files("#id_minutes_file", files=[scan])
     shoot("catalogue-adopt-with-minutes")
     page.click('input[name="_save"]')
     expect(page.locator(".messagelist")).to_be_visible()
