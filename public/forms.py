@@ -69,3 +69,17 @@ class LookupForm(forms.Form):
         if not PIN.fullmatch(pin):
             raise forms.ValidationError(BadPin.default_message, code="bad_pin")
         return pin
+
+
+class ObjectionForm(forms.Form):
+    """A household's objection (申诉) to a case in notice: why, in its own words."""
+
+    text = forms.CharField(
+        label=_("Why you object"),
+        max_length=1000,
+        error_messages={
+            "required": _("Please say why you object."),
+            "max_length": _("Please keep the objection under %(limit_value)d characters."),
+        },
+        widget=forms.Textarea(attrs={"rows": 3, "class": "field", "maxlength": 1000}),
+    )

@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +26,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.addresses import client_address
+from cases.selectors import household_cases
+from cases.services import case_object, finalise_due
 from credits.models import Entry
 from credits.selectors import fingerprint_time, household_fingerprint, standing, statement, year_points_by_domain
 from evidence.access import evidence_grant
@@ -36,7 +39,7 @@ from households.errors import DomainError
 from households.models import Household, Village
 from households.selectors import star_levels, stars_for
 from public.errors import LookupLocked
-from public.forms import LookupForm
+from public.forms import LookupForm, ObjectionForm
 from public.services import lookup_by_pin
 
 GRANT = "lookup"
@@ -112,11 +115,57 @@ def card_lookup(request, token):
     return _record(request, household, by_pin=False)
 
 
-def _record(request, household: Household, *, by_pin: bool):
-    """The household's record: figures, this year by domain, and its statement or redemptions.
+@never_cache
+@require_POST
+def card_objection(request, token, case_id):
+    """An objection (申诉) to one of the household's cases in notice, from the card's page."""
+    household = None
+    if CARD_TOKEN.fullmatch(token):
+        household = Household.objects.select_related("village").filter(card_token=token).first()
+    if household is None:
+        return render(request, "public/lookup_card_gone.html", status=404)
+    return _object(request, household, case_id, back=reverse("lookup_card", args=[token]))
 
-    A fixed number of queries, however long the ledger: each list is one page of rows.
+
+@never_cache
+@require_POST
+def pin_objection(request, case_id):
+    """An objection from the record a PIN opened; an ended grant asks for the PIN again."""
+    household = _granted_household(request)
+    if household is None:
+        messages.info(request, _("The lookup has ended. Please enter the PIN again."))
+        return redirect("lookup")
+    return _object(request, household, case_id, back=reverse("lookup_me"))
+
+
+def _object(request, household: Household, case_id: int, *, back: str):
+    case = household.cases.filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    form = ObjectionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(back)
+    try:
+        case_object(case=case, text=form.cleaned_data["text"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Your objection was received. The village's reviewers will decide it; the decision shows here.")
+        )
+    return redirect(back)
+
+
+def _record(request, household: Household, *, by_pin: bool):
+    """The household's record: figures, this year by domain, its cases, and its statement or redemptions.
+
+    A fixed number of queries, however long the ledger: each list is one page of rows. Reading the
+    record finalises its cases whose notice period has ended (the cron job may not have run yet).
     """
+    if finalise_due(household=household):
+        household.refresh_from_db(fields=["score", "balance", "chain_head"])
     year = timezone.localdate().year
     levels = star_levels(household.village_id)
     stars = stars_for(household.score, levels)
@@ -139,6 +188,9 @@ def _record(request, household: Household, *, by_pin: bool):
         "grant_minutes": settings.XIANGFENG_LOOKUP_GRANT_MINUTES,
         "fingerprint": household_fingerprint(household, at=shown_at),
         "fingerprint_at": shown_at,
+        "cases": _with_objection_urls(household_cases(household), household, by_pin=by_pin),
+        "objection_form": ObjectionForm(),
+        "now": timezone.now(),
     }
     if show == "redemptions":
         page = Paginator(household_redemptions(household), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -159,6 +211,16 @@ def _record(request, household: Household, *, by_pin: bool):
     # Not for search engines, whoever pastes a card's link where.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _with_objection_urls(cases, household: Household, *, by_pin: bool):
+    # The card's page posts to the card's link, the PIN's to the grant's: neither shows the other.
+    for case in cases:
+        if by_pin:
+            case.object_url = reverse("lookup_me_object", args=[case.pk])
+        else:
+            case.object_url = reverse("lookup_card_object", args=[household.card_token, case.pk])
+    return cases
 
 
 def _statement_row(entry: Entry) -> dict:

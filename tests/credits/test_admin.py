@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases.models import ProcessSettings
 from credits.errors import RuleCapReached
 from credits.models import Entry, Rule
 from credits.services import entry_record, entry_reverse
@@ -257,6 +258,8 @@ def test_it_refuses_to_record_for_a_closed_household(english, alice, a1, award):
 
 
 def test_it_adjusts_points_with_a_reason(client, alice, a1):
+    # A village that records adjustments at once (the default holds them for approval: tests/cases).
+    ProcessSettings.objects.create(village=a1.village, approve_adjustments=False, notice_negative_adjustments=False)
     client.force_login(alice)
 
     response = client.post(
