@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "credits",
     "exchange",
     "evidence",
+    "activities",
     "public",
     "cases",
     "api",

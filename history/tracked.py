@@ -49,6 +49,8 @@ TRACKED: dict[str, Scope] = {
     "exchange.Product": Scope(village="shop.village", exclude=("stock",)),
     # The stored files' names are the storage's business; the row says what was uploaded, by whom.
     "evidence.Evidence": Scope(village="household.village", exclude=("file", "display")),
+    "activities.Activity": Scope(village="village", m2m=("organisers",)),
+    "activities.Signup": Scope(village="activity.village"),
     "auth.User": Scope(
         exclude=("last_login", "date_joined"), secret=("password",), m2m=("groups", "user_permissions")
     ),

@@ -1,0 +1,50 @@
+"""Reads of activities, scoped to the person asking or to the household looking."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from activities.models import Activity, Signup
+from households.models import Household
+from households.selectors import may_change_village, villages_for
+
+
+def activities_for(user) -> QuerySet[Activity]:
+    """The activities of the villages `user` may read."""
+    return Activity.objects.filter(village__in=villages_for(user))
+
+
+def activities_organised_by(user) -> QuerySet[Activity]:
+    """The activities `user` may check households in at: their villages' (a clerk) or named ones."""
+    if not user.is_authenticated or not user.is_active:
+        return Activity.objects.none()
+    return Activity.objects.filter(Q(village__in=villages_for(user, write=True)) | Q(organisers=user)).distinct()
+
+
+def may_organise(user, activity: Activity) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return may_change_village(user, activity.village_id) or activity.organisers.filter(pk=user.pk).exists()
+
+
+def with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Each activity with how many households signed up (`taken`) and were checked in (`present`)."""
+    return activities.annotate(
+        taken=Count("signups", distinct=True),
+        present=Count("signups", filter=Q(signups__checked_in_at__isnull=False), distinct=True),
+    )
+
+
+def upcoming(village_id: int) -> QuerySet[Activity]:
+    """A village's open activities from today on, soonest first, with their counts."""
+    today = timezone.localdate()
+    rows = Activity.objects.filter(village_id=village_id, closed_at__isnull=True, held_on__gte=today)
+    return with_counts(rows).order_by("held_on", "starts_at", "id")
+
+
+def household_signups(household: Household) -> QuerySet[Signup]:
+    """A household's places, newest activity first, with the activity and any entry it earned."""
+    return (
+        Signup.objects.filter(household=household)
+        .select_related("activity", "entry")
+        .order_by("-activity__held_on", "-activity_id")
+    )

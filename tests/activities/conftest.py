@@ -1,0 +1,23 @@
+"""Activities in the fixed world: 农丰村's clean-up day, published by Alice through the service."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from activities.services import activity_create
+
+
+def publish(village, *, by, rule, held_on=None, **fields):
+    """An activity published through the service; today's, with sign-up open until the day's end."""
+    held_on = held_on or timezone.localdate()
+    fields.setdefault("title", "清理河道")
+    fields.setdefault("place", "村口石桥")
+    fields.setdefault("signup_until", timezone.make_aware(dt.datetime.combine(held_on, dt.time(23, 0))))
+    return activity_create(village=village, by=by, rule=rule, held_on=held_on, **fields)
+
+
+@pytest.fixture
+def cleanup(village_a, alice, award):
+    """Today's river clean-up in 农丰村, awarding `award` (+2), for at most 3 households."""
+    return publish(village_a, by=alice, rule=award, capacity=3)
