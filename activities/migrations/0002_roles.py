@@ -31,6 +31,7 @@ def grant(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for role, codenames in ROLES.items():
         group, _created = Group.objects.get_or_create(name=role)
+        codenames = [perm.split(".")[1] for perm in codenames]
         group.permissions.add(*Permission.objects.filter(content_type__app_label="activities", codename__in=codenames))
 
 

@@ -281,3 +281,8 @@ def test_a_household_opened_after_a_past_activity_is_refused(village_a, alice, a
     with pytest.raises(BeforeOpening, match=newcomer.number):
         activity_close(activity=activity, by=alice)
     assert scores(newcomer) == [(100, 100)]
+
+
+def test_clerks_may_publish_and_officers_only_read(alice, olivia):
+    assert alice.has_perm("activities.add_activity") and alice.has_perm("activities.change_activity")
+    assert olivia.has_perm("activities.view_activity") and not olivia.has_perm("activities.add_activity")
