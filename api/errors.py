@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from households.errors import DomainError
 
-FORBIDDEN = {"not_yours", "not_your_shop"}
+FORBIDDEN = {"not_yours", "not_your_shop", "own_case", "may_not_approve", "not_reviewer"}
 CONFLICT = {
     "household_closed",
     "household_number_taken",
@@ -37,6 +37,8 @@ CONFLICT = {
     "product_name_taken",
     "already_voided",
     "idempotency_key_in_use",
+    "case_not_waiting",
+    "objection_too_late",
 }
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.auth import TokenView
+from cases import api as cases
 from credits import api as credits
 from exchange import api as exchange
 from households import api as households
@@ -25,10 +26,16 @@ urlpatterns = [
     path("domains/", credits.DomainList.as_view(), name="api-domains"),
     path("rules/", credits.RuleList.as_view(), name="api-rules"),
     path("rules/<int:pk>/", credits.RuleDetail.as_view(), name="api-rule"),
-    path("entries/", credits.EntryCreate.as_view(), name="api-entries"),
-    path("entries/batch/", credits.EntryBatch.as_view(), name="api-entries-batch"),
+    # The ledger's writes go through the village's notice and approval settings (cases.api).
+    path("entries/", cases.EntryCreate.as_view(), name="api-entries"),
+    path("entries/batch/", cases.EntryBatch.as_view(), name="api-entries-batch"),
     path("entries/<int:pk>/reverse/", credits.EntryReverse.as_view(), name="api-entry-reverse"),
-    path("adjustments/", credits.AdjustmentCreate.as_view(), name="api-adjustments"),
+    path("adjustments/", cases.AdjustmentCreate.as_view(), name="api-adjustments"),
+    path("cases/", cases.CaseList.as_view(), name="api-cases"),
+    path("cases/<int:pk>/", cases.CaseDetail.as_view(), name="api-case"),
+    path("cases/<int:pk>/approve/", cases.CaseApprove.as_view(), name="api-case-approve"),
+    path("cases/<int:pk>/reject/", cases.CaseReject.as_view(), name="api-case-reject"),
+    path("cases/<int:pk>/decide/", cases.CaseDecide.as_view(), name="api-case-decide"),
     path("shops/", exchange.ShopList.as_view(), name="api-shops"),
     path("products/", exchange.ProductList.as_view(), name="api-products"),
     path("products/<int:pk>/", exchange.ProductDetail.as_view(), name="api-product"),

@@ -50,9 +50,11 @@ class Outcome:
     cases: list[Case] = field(default_factory=list)
 
 
-def process_settings(village: Village | int) -> ProcessSettings:
-    """The village's settings, or the defaults (unsaved) until its clerk saves some."""
-    village_id = village if isinstance(village, int) else village.pk
+def process_settings(village: Village | int | None) -> ProcessSettings:
+    """The village's settings, or the defaults (unsaved) until its clerk saves some.
+
+    None (a town's template rule, which the ledger refuses anyway) has the defaults."""
+    village_id = village.pk if isinstance(village, Village) else village
     return ProcessSettings.objects.filter(village_id=village_id).first() or ProcessSettings(village_id=village_id)
 
 

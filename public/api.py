@@ -50,11 +50,15 @@ class BoardSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     most_stars = serializers.IntegerField()
     recent_days = serializers.IntegerField()
+    deduction_days = serializers.IntegerField(help_text="Deductions of this many days are listed.")
     red_list = RankedSerializer(many=True, allow_null=True)
     star_counts = StarCountSerializer(many=True, allow_null=True)
     without_stars = serializers.IntegerField(allow_null=True)
     recent_awards = BoardEntrySerializer(many=True, allow_null=True)
-    deductions = BoardEntrySerializer(many=True, allow_null=True)
+    deductions = BoardEntrySerializer(many=True, allow_null=True, help_text="Final deductions only.")
+    pending = BoardEntrySerializer(
+        many=True, allow_null=True, help_text="Cases in notice, not final, names masked; null unless shown."
+    )
 
 
 class BoardView(APIView):

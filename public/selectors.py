@@ -9,8 +9,10 @@ addresses, PINs and card codes are never even read: every query here names the c
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
+from cases.models import Case, ProcessSettings
 from credits.models import Entry, YearScore
 from credits.selectors import fingerprint_time, village_fingerprint
 from households.models import Village
@@ -68,11 +70,13 @@ class Board:
     updated_at: datetime
     most_stars: int  # the top level of the village's scheme
     recent_days: int
+    deduction_days: int  # the village's own period for its list of deductions
     red_list: list[RankedHousehold] | None
     star_counts: list[StarCount] | None  # most stars first
     without_stars: int | None  # active households below the first level
     recent_awards: list[BoardEntry] | None
     deductions: list[BoardEntry] | None
+    pending: list[BoardEntry] | None  # cases in notice, masked; None unless the village shows them
     fingerprint: str  # over all the village's households' ledger chains, as of fingerprint_at
     fingerprint_at: datetime
 
@@ -82,14 +86,33 @@ def board_settings(village: Village) -> BoardSettings:
     return BoardSettings.objects.filter(village=village).first() or BoardSettings(village=village)
 
 
+def _settings(village: Village) -> tuple[BoardSettings, ProcessSettings]:
+    """The village's board settings and its notice settings, or their defaults, in one query."""
+    row = Village.objects.select_related("board_settings", "process_settings").get(pk=village.pk)
+    try:
+        options = row.board_settings
+    except ObjectDoesNotExist:
+        options = BoardSettings(village=village)
+    try:
+        process = row.process_settings
+    except ObjectDoesNotExist:
+        process = ProcessSettings(village=village)
+    return options, process
+
+
 def village_board(village: Village, *, today: date | None = None) -> Board:
-    """Everything the board shows, in at most seven queries however many households and entries."""
+    """Everything the board shows, in at most nine queries however many households and entries.
+
+    Deductions are final ones only, from the ledger: a case in notice or under review is not an
+    entry, and a withdrawn one never will be. The village may show its cases in notice apart,
+    masked whatever its naming choice, and marked as not final.
+    """
     today = today or timezone.localdate()
-    options = board_settings(village)
+    options, process = _settings(village)
     levels = star_levels(village.pk)
     name_of = mask_name if options.mask_names else str.strip
     since = today - timedelta(days=options.recent_days)
-    red_list = stars = without_stars = recent_awards = deductions = None
+    red_list = stars = without_stars = recent_awards = deductions = pending = None
     if options.show_red_list:
         red_list = _red_list(village, today.year, options.red_list_size, levels, name_of)
     if options.show_stars:
@@ -99,7 +122,10 @@ def village_board(village: Village, *, today: date | None = None) -> Board:
     if options.show_recent:
         recent_awards = _entries(village, Entry.Kind.AWARD, since, today, options.recent_size, name_of)
     if options.show_black_list:
-        deductions = _entries(village, Entry.Kind.DEDUCTION, since, today, options.black_list_size, name_of)
+        deduction_since = today - timedelta(days=process.board_days)
+        deductions = _entries(village, Entry.Kind.DEDUCTION, deduction_since, today, options.black_list_size, name_of)
+        if process.board_shows_pending:
+            pending = _pending(village, options.black_list_size)
     fingerprint_at = fingerprint_time()
     return Board(
         village_code=village.code,
@@ -108,11 +134,13 @@ def village_board(village: Village, *, today: date | None = None) -> Board:
         updated_at=timezone.localtime(),
         most_stars=max((level for level, _min_score in levels), default=0),
         recent_days=options.recent_days,
+        deduction_days=process.board_days,
         red_list=red_list,
         star_counts=stars,
         without_stars=without_stars,
         recent_awards=recent_awards,
         deductions=deductions,
+        pending=pending,
         fingerprint=village_fingerprint(village, at=fingerprint_at),
         fingerprint_at=fingerprint_at,
     )
@@ -158,6 +186,21 @@ def _entries(village, kind, since, today, size, name_of) -> list[BoardEntry]:
     )
     return [
         BoardEntry(occurred_on=occurred_on, number=number, name=name_of(head_name), rule=rule_name, points=points)
+        for occurred_on, number, head_name, rule_name, points in rows
+    ]
+
+
+def _pending(village, size) -> list[BoardEntry]:
+    """The village's cases in notice or under review, newest first, the head's name always masked."""
+    rows = (
+        Case.objects.filter(
+            village=village, state__in=[Case.State.NOTICE, Case.State.OBJECTED], household__active=True
+        )
+        .order_by("-id")
+        .values_list("occurred_on", "household__number", "household__head_name", "rule_name", "points")[:size]
+    )
+    return [
+        BoardEntry(occurred_on=occurred_on, number=number, name=mask_name(head_name), rule=rule_name, points=points)
         for occurred_on, number, head_name, rule_name, points in rows
     ]
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cases.models import Case
 from credits.models import Domain, Entry
 from exchange.models import Product, RedemptionLine
 from households.models import Household, Village
@@ -94,6 +95,15 @@ class VillageFigures:
 
 
 @dataclass
+class CaseFigures:
+    """Cases (公示/待审) opened in a month, and how many of them were objected to and withdrawn."""
+
+    opened: int = 0
+    objected: int = 0
+    withdrawn: int = 0
+
+
+@dataclass
 class Report:
     villages: list[Village]
     period: Period
@@ -106,6 +116,7 @@ class Report:
     goods: list[tuple[str, int, int]]  # (name, quantity, points), most redeemed first
     low_stock: list[Product]
     comparison: list[VillageFigures] = field(default_factory=list)
+    cases: list[tuple[date, CaseFigures]] = field(default_factory=list)  # by month opened
 
     @property
     def totals(self) -> Sides:
@@ -143,7 +154,9 @@ def _report(villages: list[Village], period: Period) -> Report:
     domains, months, rules = _ledger(ids, period, by_village)
     groups = _participation(ids, period, by_village)
     redemptions, goods = _redemptions(ids, period)
+    cases = _cases(ids, period)
     return Report(
+        cases=cases,
         villages=villages,
         period=period,
         domains=domains,
@@ -295,6 +308,27 @@ def _redemptions(ids, period: Period):
         [(month, n, points) for month, (n, points) in sorted(by_month.items())],
         [(row["name"], row["units"], row["spent"]) for row in goods],
     )
+
+
+def _cases(ids, period: Period) -> list[tuple[date, CaseFigures]]:
+    """Cases opened in each month of the period, with those objected to and withdrawn; one query."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(period.start, time.min, tzinfo=zone)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+    rows = (
+        Case.objects.filter(village_id__in=ids, created_at__gte=start, created_at__lt=end)
+        .values(month=TruncMonth("created_at", tzinfo=zone))
+        .annotate(
+            opened=Count("id"),
+            objected=Count("id", filter=Q(objected_at__isnull=False)),
+            withdrawn=Count("id", filter=Q(state=Case.State.WITHDRAWN)),
+        )
+        .order_by()
+    )
+    by_month = {month: CaseFigures() for month in period.months()}
+    for row in rows:
+        by_month[_as_date(row["month"])] = CaseFigures(row["opened"], row["objected"], row["withdrawn"])
+    return sorted(by_month.items())
 
 
 def _as_date(value) -> date:

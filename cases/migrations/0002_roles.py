@@ -7,9 +7,14 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 ROLES = {
-    "clerk": ["view_case", "view_processsettings", "add_processsettings", "change_processsettings"],
-    "officer": ["view_case", "view_processsettings"],
-    "reviewer": ["view_case", "review_case", "view_processsettings"],
+    "clerk": [
+        "cases.view_case",
+        "cases.view_processsettings",
+        "cases.add_processsettings",
+        "cases.change_processsettings",
+    ],
+    "officer": ["cases.view_case", "cases.view_processsettings"],
+    "reviewer": ["cases.view_case", "cases.review_case", "cases.view_processsettings"],
 }
 
 
@@ -20,8 +25,9 @@ def grant(apps, schema_editor):
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLES.items():
+    for role, perms in ROLES.items():
         group, _created = Group.objects.get_or_create(name=role)
+        codenames = [perm.split(".")[1] for perm in perms]
         group.permissions.add(*Permission.objects.filter(content_type__app_label="cases", codename__in=codenames))
 
 

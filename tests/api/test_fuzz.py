@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from cases.services import record
 from config.wsgi import application
 from credits.services import entry_record
 from tests.credits.ledger import today
@@ -68,8 +69,9 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def fuzz_world(request, alice, sam, a1, a2, award, shop_a, soap, sale_a1):
+def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale_a1):
     award_a1 = entry_record(household=a1, rule=award, occurred_on=today(), by=alice)
+    (case_a2,) = record(households=[a2], rule=deduction, occurred_on=today(), by=alice).cases
     return {
         "household": a1.pk,
         "shop": shop_a.pk,
@@ -85,6 +87,7 @@ def fuzz_world(request, alice, sam, a1, a2, award, shop_a, soap, sale_a1):
         "versions": award.version_id,
         "entries": award_a1.pk,
         "redemptions": sale_a1.pk,
+        "cases": case_a2.pk,
         "board": "nongfeng",
     }
 

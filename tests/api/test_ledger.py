@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from cases.models import ProcessSettings
 from credits.models import Entry
 from credits.services import entry_record
 from households.models import Household
@@ -239,6 +240,8 @@ def test_it_reverses_an_entry_once(api, alice, a1, award_a1):
 
 
 def test_it_adjusts_by_hand_within_bounds(api, alice, a1):
+    # A village that records adjustments at once (the default holds them: tests/cases/test_api.py).
+    ProcessSettings.objects.create(village=a1.village, approve_adjustments=False, notice_negative_adjustments=False)
     client = api(alice)
     response = client.post("/api/adjustments/", {"household": a1.pk, "points": -3, "reason": "补扣"}, format="json")
     assert (response.status_code, response.json()["kind"], response.json()["score_after"]) == (201, "adjustment", 97)

@@ -87,7 +87,8 @@ ENDPOINTS = {
     ),
     "adjustment": (
         ("post", lambda w: "/api/adjustments/", lambda w: {"household": w.a1.pk, "points": 3, "reason": "补记"}),
-        [201, 404, 403, 403, 401],
+        # 202: by default every adjustment waits for a second person's approval (cases).
+        [202, 404, 403, 403, 401],
     ),
     "shops": (("get", lambda w: "/api/shops/", None), [200, 200, 200, 200, 401]),
     "products": (("get", lambda w: "/api/products/", None), [200, 200, 200, 200, 401]),

@@ -40,6 +40,7 @@ def roles(transactional_db):
         "credits.migrations.0012_catalogue_roles",
         "exchange.migrations.0003_roles",
         "public.migrations.0002_roles",
+        "cases.migrations.0002_roles",
         "households.migrations.0004_full_phone_permission",
         "evidence.migrations.0002_roles",
     ):
