@@ -9,13 +9,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cases.forms import DecideForm, RejectForm
+from cases.forms import AdjustWithEvidenceForm, DecideForm, RecordWithEvidenceForm, RejectForm
 from cases.models import Case, ProcessSettings
 from cases.selectors import cases_for, reviewer_village_ids
 from cases.services import (
@@ -97,6 +98,7 @@ class CaseAdmin(HouseholdRowSearch, AppendOnlyAdmin):
             {"fields": ("decision", "reason", "decided_by", "decided_at", "final_points", "entry_link")},
         ),
         (None, {"fields": ("ledger_refusal", "closed_at")}),
+        (gettext_lazy("Evidence"), {"fields": ("evidence_shown", "objection_evidence_shown")}),
     )
     readonly_fields = (
         "household",
@@ -121,6 +123,8 @@ class CaseAdmin(HouseholdRowSearch, AppendOnlyAdmin):
         "entry_link",
         "ledger_refusal",
         "closed_at",
+        "evidence_shown",
+        "objection_evidence_shown",
     )
 
     def get_queryset(self, request):
@@ -164,6 +168,14 @@ class CaseAdmin(HouseholdRowSearch, AppendOnlyAdmin):
             deadline = formats.date_format(timezone.localtime(case.notice_ends_at), "SHORT_DATETIME_FORMAT")
             return _("objections until %(deadline)s") % {"deadline": deadline}
         return "—"
+
+    @admin.display(description=gettext_lazy("evidence"))
+    def evidence_shown(self, case):
+        return _thumbnails(case.evidence.order_by("id"))
+
+    @admin.display(description=gettext_lazy("evidence of the objection"))
+    def objection_evidence_shown(self, case):
+        return _thumbnails(case.objection_evidence.order_by("id"))
 
     @admin.display(description=gettext_lazy("entry"))
     def entry_link(self, case):
@@ -270,6 +282,11 @@ class CaseAdmin(HouseholdRowSearch, AppendOnlyAdmin):
         )
 
 
+def _thumbnails(evidence) -> str:
+    evidence = list(evidence)
+    return render_to_string("evidence/_thumbnails.html", {"evidence": evidence}) if evidence else "-"
+
+
 def _done_message(case: Case) -> str:
     if case.state == State.FINAL:
         return _("Case #%(case)s is final: recorded %(points)+d for %(household)s.") % {
@@ -357,15 +374,26 @@ class ProcessSettingsAdmin(ScopedAdmin):
 
 
 class HouseholdCasesAdmin(HouseholdLedgerAdmin):
-    """The ledger's household pages, their writes routed by the village's notice and approval settings."""
+    """The ledger's household pages, their writes routed by the village's notice and approval
+    settings, with photos or documents as evidence (one household's page; a batch takes none)."""
 
-    def record_write(self, request, *, households, **fields):
-        outcome = record(households=households, by=request.user, **fields)
+    record_form = RecordWithEvidenceForm
+    adjust_form = AdjustWithEvidenceForm
+
+    def record_write(self, request, *, households, evidence=(), **fields):
+        outcome = record(households=households, by=request.user, files=evidence, **fields)
         self._say_held(request, outcome.cases)
         return outcome.entries
 
-    def adjust_write(self, request, *, household, points, reason, occurred_on):
-        outcome = adjust(household=household, points=points, reason=reason, occurred_on=occurred_on, by=request.user)
+    def adjust_write(self, request, *, household, points, reason, occurred_on, evidence=()):
+        outcome = adjust(
+            household=household,
+            points=points,
+            reason=reason,
+            occurred_on=occurred_on,
+            files=evidence,
+            by=request.user,
+        )
         self._say_held(request, outcome.cases)
         return outcome.entries
 

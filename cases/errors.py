@@ -38,3 +38,8 @@ class ObjectionRequired(DomainError):
 class ReducedPoints(DomainError):
     code = "reduced_points"
     default_message = _("A reduced deduction is between %(low)s and %(high)s points.")
+
+
+class TooManyFiles(DomainError):
+    code = "too_many_files"
+    default_message = _("Send at most %(limit)s files at a time.")

@@ -5,7 +5,25 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from credits.forms import AdjustForm, RecordEntryForm
 from households.validators import printable
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked for what it really is by `evidence.files`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
 
 
 def _reason_field(help_text):
@@ -38,3 +56,19 @@ class DecideForm(forms.Form):
         if cleaned.get("decision") == Case.Decision.REDUCED and cleaned.get("points") is None:
             self.add_error("points", _("Give the reduced points."))
         return cleaned
+
+
+def _evidence_field():
+    return MultipleFileField(
+        label=capfirst(_("photos or documents")),
+        required=False,
+        help_text=_("Up to 5 photos or PDF documents; the household sees them with the entry or the case."),
+    )
+
+
+class RecordWithEvidenceForm(RecordEntryForm):
+    evidence = _evidence_field()
+
+
+class AdjustWithEvidenceForm(AdjustForm):
+    evidence = _evidence_field()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credits.models import Entry, Rule
+from evidence.models import Evidence
 from households.models import Household, Village
 from households.validators import printable
 
@@ -155,6 +156,12 @@ class Case(models.Model):
         Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="case", verbose_name=_("entry")
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The recorder's photos or documents; each is linked to the entry when the case becomes one.
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="cases", verbose_name=_("evidence"))
+    # The household's own, sent with its objection; they stay with the case.
+    objection_evidence = models.ManyToManyField(
+        Evidence, blank=True, related_name="objections", verbose_name=_("evidence of the objection")
+    )
 
     class Meta:
         verbose_name = _("case")

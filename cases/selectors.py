@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, ProcessSettings
+from evidence.models import Evidence
 from households.models import Household
 from households.selectors import villages_for
 
@@ -13,6 +14,11 @@ State = Case.State
 # A decided case stays on the household's page this long after it was closed.
 SHOWN_AFTER_CLOSING = timedelta(days=90)
 HOUSEHOLD_CASES = 20
+# Each case's photos, oldest first: two queries for a whole page of cases.
+EVIDENCE = (
+    Prefetch("evidence", queryset=Evidence.objects.order_by("id")),
+    Prefetch("objection_evidence", queryset=Evidence.objects.order_by("id")),
+)
 
 
 def household_cases(household: Household, *, now=None) -> list[Case]:
@@ -25,7 +31,8 @@ def household_cases(household: Household, *, now=None) -> list[Case]:
     published = Q(state__in=[State.NOTICE, State.OBJECTED]) | Q(
         notice_ends_at__isnull=False, closed_at__gte=now - SHOWN_AFTER_CLOSING
     )
-    return list(household.cases.filter(published).select_related("entry").order_by("-id")[:HOUSEHOLD_CASES])
+    cases = household.cases.filter(published).select_related("entry").order_by("-id")
+    return list(cases.prefetch_related(*EVIDENCE)[:HOUSEHOLD_CASES])
 
 
 def reviewer_village_ids(user) -> set[int]:

@@ -27,11 +27,14 @@ from cases.errors import (
     ObjectionTooLate,
     OwnCase,
     ReducedPoints,
+    TooManyFiles,
 )
 from cases.models import Case, ProcessSettings
 from credits.errors import ReasonRequired, ZeroPoints
 from credits.models import Entry, Rule
 from credits.services import entry_adjust, entry_record, entry_record_batch
+from evidence.files import check_upload
+from evidence.services import evidence_add, evidence_atomic, evidence_link
 from history.context import acting
 from households.errors import DomainError
 from households.models import Household, Village
@@ -40,6 +43,7 @@ from households.selectors import villages_for
 State = Case.State
 Kind = Entry.Kind
 MAX_OBJECTION = 1000
+MAX_FILES = 5  # photos or documents with one write or one objection
 
 
 @dataclass
@@ -87,14 +91,23 @@ def _trial(write):
 
 
 def record(
-    *, households: Iterable[Household], rule: Rule, occurred_on: date, by, note: str = "", now: datetime | None = None
+    *,
+    households: Iterable[Household],
+    rule: Rule,
+    occurred_on: date,
+    by,
+    note: str = "",
+    files=(),
+    now: datetime | None = None,
 ) -> Outcome:
     """Record one rule for one household or a batch of one village: to the ledger, or as cases.
 
     The ledger's refusals (closed household, cap, date, scope) come first, whichever way it goes;
-    a batch stays all or nothing.
+    a batch stays all or nothing. `files` (photos, documents) are checked before anything is
+    written, then kept as evidence of each entry, or of each case until it becomes one.
     """
     households = list(households)
+    checked = _checked(files)
 
     def write(**extra):
         return entry_record_batch(households=households, rule=rule, occurred_on=occurred_on, by=by, note=note, **extra)
@@ -102,9 +115,12 @@ def record(
     options = process_settings(rule.version.catalogue.village_id)
     approval, notice = route(options, kind=Kind.AWARD if rule.points > 0 else Kind.DEDUCTION, points=rule.points)
     if not (approval or notice):
-        return Outcome(entries=write())
+        with evidence_atomic():
+            entries = write()
+            _keep(checked, entries=entries, by=by)
+            return Outcome(entries=entries)
     now = now or timezone.now()
-    with transaction.atomic(), acting(by):
+    with evidence_atomic(), acting(by):
         trial = _trial(write)
         cases = [
             _new_case(
@@ -123,14 +139,24 @@ def record(
             )
             for entry in trial
         ]
-        return Outcome(cases=Case.objects.bulk_create(cases))
+        cases = Case.objects.bulk_create(cases)
+        _keep(checked, cases=cases, by=by)
+        return Outcome(cases=cases)
 
 
 def adjust(
-    *, household: Household, points: int, reason: str, by, occurred_on: date | None = None, now: datetime | None = None
+    *,
+    household: Household,
+    points: int,
+    reason: str,
+    by,
+    occurred_on: date | None = None,
+    files=(),
+    now: datetime | None = None,
 ) -> Outcome:
-    """A manual correction: to the ledger, or as a case, as the village decided."""
+    """A manual correction: to the ledger, or as a case, as the village decided; `files` as for `record`."""
     occurred_on = occurred_on or timezone.localdate()
+    checked = _checked(files)
 
     def write():
         return entry_adjust(household=household, points=points, reason=reason, by=by, occurred_on=occurred_on)
@@ -138,9 +164,12 @@ def adjust(
     options = process_settings(household.village_id)
     approval, notice = route(options, kind=Kind.ADJUSTMENT, points=points)
     if not (approval or notice):
-        return Outcome(entries=[write()])
+        with evidence_atomic():
+            entries = [write()]
+            _keep(checked, entries=entries, by=by)
+            return Outcome(entries=entries)
     now = now or timezone.now()
-    with transaction.atomic(), acting(by):
+    with evidence_atomic(), acting(by):
         entry = _trial(write)
         case = _new_case(
             options,
@@ -157,7 +186,25 @@ def adjust(
             now=now,
         )
         case.save(force_insert=True)
+        _keep(checked, cases=[case], by=by)
         return Outcome(cases=[case])
+
+
+def _checked(files) -> list:
+    """The files read and cleaned (`evidence.files`), before anything is written; at most MAX_FILES."""
+    files = list(files or [])
+    if len(files) > MAX_FILES:
+        raise TooManyFiles(limit=MAX_FILES)
+    return [check_upload(file) for file in files]
+
+
+def _keep(checked, *, by, entries=(), cases=()) -> None:
+    """Keep each checked file as evidence of each entry, or of each case (for each household)."""
+    for entry in entries:
+        for file in checked:
+            evidence_add(household=entry.household, file=file, by=by, entry=entry)
+    for case in cases:
+        case.evidence.add(*(evidence_add(household=case.household, file=file, by=by) for file in checked))
 
 
 def _new_case(options, *, approval: bool, notice: bool, now: datetime, household, **fields) -> Case:
@@ -233,13 +280,15 @@ def case_reject(*, case: Case, by, reason: str, now: datetime | None = None) -> 
         return case
 
 
-def case_object(*, case: Case, text: str, now: datetime | None = None) -> Case:
-    """The household objects (申诉) before the deadline; the case then waits for a review."""
+def case_object(*, case: Case, text: str, files=(), now: datetime | None = None) -> Case:
+    """The household objects (申诉) before the deadline, with photos if it has some; the case then
+    waits for a review. The lookup page's caller has checked the household's card or PIN."""
     text = text.strip()
     if not text:
         raise ObjectionRequired()
+    checked = _checked(files)
     now = now or timezone.now()
-    with transaction.atomic():
+    with evidence_atomic():
         case = _lock(case)
         if case.state == State.NOTICE and not case.may_object(now):
             deadline = formats.date_format(timezone.localtime(case.notice_ends_at), "DATETIME_FORMAT")
@@ -248,6 +297,7 @@ def case_object(*, case: Case, text: str, now: datetime | None = None) -> Case:
         case.state = State.OBJECTED
         case.objection, case.objected_at = text[:MAX_OBJECTION], now
         case.save()
+        case.objection_evidence.add(*(evidence_add(household=case.household, file=file, by=None) for file in checked))
         return case
 
 
@@ -348,4 +398,7 @@ def _finalise_locked(case: Case, *, points: int, now: datetime) -> Case:
         return case
     case.state, case.entry, case.final_points, case.closed_at = State.FINAL, entry, entry.points, now
     case.save()
+    # The recorder's evidence now documents the entry; the household's objection stays with the case.
+    for evidence in case.evidence.all():
+        evidence_link(evidence=evidence, entry=entry, by=case.recorded_by)
     return case

@@ -6,6 +6,7 @@ from itertools import groupby
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import MultipleFileField
 from households.errors import BadPin
 from households.models import Village
 from households.services import PIN
@@ -72,7 +73,7 @@ class LookupForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    """A household's objection (申诉) to a case in notice: why, in its own words."""
+    """A household's objection (申诉) to a case in notice: why, in its own words, and photos if any."""
 
     text = forms.CharField(
         label=_("Why you object"),
@@ -82,4 +83,9 @@ class ObjectionForm(forms.Form):
             "max_length": _("Please keep the objection under %(limit_value)d characters."),
         },
         widget=forms.Textarea(attrs={"rows": 3, "class": "field", "maxlength": 1000}),
+    )
+    photos = MultipleFileField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_("Up to 5 photos or PDF documents that show your side."),
     )

@@ -66,6 +66,9 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         "phone_shown",
     )
     actions = ["record_rule", *HouseholdAdmin.actions]
+    # The forms of one household's record and adjust pages (an app above the ledger adds fields).
+    record_form = RecordEntryForm
+    adjust_form = AdjustForm
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -162,9 +165,9 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         household = self._household(request, object_id, write=True)
         villages = [household.village_id]
         form = (
-            RecordEntryForm(request.POST, village_ids=villages)
+            self.record_form(request.POST, request.FILES, village_ids=villages)
             if request.method == "POST"
-            else RecordEntryForm(village_ids=villages)
+            else self.record_form(village_ids=villages)
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -188,7 +191,7 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
 
     def adjust_view(self, request, object_id):
         household = self._household(request, object_id, write=True)
-        form = AdjustForm(request.POST) if request.method == "POST" else AdjustForm()
+        form = self.adjust_form(request.POST, request.FILES) if request.method == "POST" else self.adjust_form()
         if request.method == "POST" and form.is_valid():
             try:
                 entries = self.adjust_write(request, household=household, **form.cleaned_data)

@@ -148,7 +148,7 @@ def _object(request, household: Household, case_id: int, *, back: str):
             messages.error(request, errors[0])
         return redirect(back)
     try:
-        case_object(case=case, text=form.cleaned_data["text"])
+        case_object(case=case, text=form.cleaned_data["text"], files=form.cleaned_data["photos"])
     except DomainError as error:
         messages.error(request, error.message)
     else:
