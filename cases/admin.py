@@ -276,6 +276,8 @@ class CaseAdmin(HouseholdRowSearch, AppendOnlyAdmin):
             "admin/cases/case/action.html",
             title=title,
             case=case,
+            evidence=list(case.evidence.order_by("id")),
+            objection_evidence=list(case.objection_evidence.order_by("id")),
             form=form,
             error=error,
             media=self.media + form.media if form else self.media,
