@@ -1,7 +1,8 @@
-"""`manage.py seed_demo`: the demo village, its year of history, its shop, and its three demo users.
+"""`manage.py seed_demo`: the demo town's two villages, their year of history, their shops, and the
+demo users.
 
-The first test loads the full-size village once (several seconds) and checks what a person trying
-the demo relies on; the others use a small village, because the size does not matter there.
+The first test loads the full-size villages once (tens of seconds) and checks what a person trying
+the demo relies on; the others use small villages, because the size does not matter there.
 """
 
 import re
@@ -18,7 +19,8 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from credits.demo.history import final_scores
-from credits.models import Entry
+from credits.models import CatalogueVersion, Entry
+from credits.selectors import site_template, version_in_force
 from exchange.management.commands.seed_demo import demo_plan, demo_rules, rule_specs
 from exchange.models import Product, Redemption, RedemptionVoid, Shop, StockMovement
 from households.models import Household, Town, Village
@@ -89,7 +91,7 @@ def test_it_loads_a_village_with_a_year_of_reconciled_history():
     reconcile()
 
     # A few hundred visits to the counter; most households keep most of their points.
-    assert 150 <= Redemption.objects.count() <= 600
+    assert 150 <= Redemption.objects.filter(shop__village=village).count() <= 600
     spent = sum(households.values_list("score", flat=True)) - sum(households.values_list("balance", flat=True))
     assert 0 < spent < sum(scores) / 2
 
@@ -111,7 +113,7 @@ def test_it_opens_the_village_shop_with_months_of_redemptions():
 
     village = Village.objects.get(code="nongfeng")
     clerk, shopkeeper = User.objects.get(username="clerk"), User.objects.get(username="shopkeeper")
-    shop = Shop.objects.get()
+    shop = Shop.objects.get(village=village)
     assert (shop.name, shop.village, shop.active) == ("农丰村兑换超市", village, True)
     assert list(shop.shopkeepers.all()) == [shopkeeper]
 
@@ -120,7 +122,7 @@ def test_it_opens_the_village_shop_with_months_of_redemptions():
     assert {p.name for p in products} >= {"大米（10斤装）", "菜籽油（5升）", "洗衣皂", "食盐（400克）", "挂面"}
     assert all(p.unit and 1 <= p.price <= 60 and 0 < p.low_stock < 20 and 0 <= p.stock < 100 for p in products)
 
-    restocks = StockMovement.objects.filter(kind=StockMovement.Kind.RESTOCK)
+    restocks = StockMovement.objects.filter(kind=StockMovement.Kind.RESTOCK, product__shop=shop)
     assert set(restocks.values_list("recorded_by", flat=True)) == {clerk.pk}
     # Each delivery carries the day of the story, in its note and as its time.
     assert all(re.match(r"\d+月\d+日", note) for note in restocks.values_list("note", flat=True))
@@ -139,7 +141,7 @@ def test_it_opens_the_village_shop_with_months_of_redemptions():
     assert len(months) >= 3
     assert redemptions.filter(created_at__gt=timezone.now()).count() == 0
     assert all(r.entry.occurred_on == timezone.localdate(r.created_at) for r in redemptions.select_related("entry"))
-    voids = RedemptionVoid.objects.all()
+    voids = RedemptionVoid.objects.filter(redemption__shop=shop)
     assert voids.count() == 2
     assert set(voids.values_list("voided_by", flat=True)) == {clerk.pk} and all(v.reason for v in voids)
 
@@ -184,7 +186,7 @@ def test_it_prints_new_random_passwords_that_work():
 def test_it_gives_the_demo_users_peoples_names_for_receipts_and_statements():
     seed("--households", "30", "--password", PASSWORD)
 
-    redemption = Redemption.objects.select_related("shopkeeper").first()
+    redemption = Redemption.objects.select_related("shopkeeper").filter(shop__village__code="nongfeng").first()
     client = Client()
     client.force_login(redemption.shopkeeper)
     receipt = client.get(f"/counter/{redemption.shop_id}/r/{redemption.pk}/").content.decode()
@@ -193,6 +195,8 @@ def test_it_gives_the_demo_users_peoples_names_for_receipts_and_statements():
         "clerk": "沈丽华",
         "officer": "陆建明",
         "shopkeeper": "顾秀英",
+        "clerk2": "褚晓燕",
+        "shopkeeper2": "费建林",
     }
     assert "顾秀英" in receipt
 
@@ -249,3 +253,111 @@ def test_it_opens_the_shop_in_a_village_loaded_before_the_demo_had_one():
     before = counts()
     seed()
     assert counts() == before
+
+
+def test_it_loads_a_second_village_of_the_town_with_its_own_staff_shop_and_history():
+    seed("--households", "30", "--password", PASSWORD)
+
+    first, second = Village.objects.get(code="nongfeng"), Village.objects.get(code="sangyuan")
+    assert (second.name, second.town) == ("桑园村", first.town)
+    assert second.households.count() == 12 and first.households.count() == 30
+    assert set(second.households.values_list("number", flat=True)) >= {"0001", "0012"}
+    clerk2, shopkeeper2 = User.objects.get(username="clerk2"), User.objects.get(username="shopkeeper2")
+    assert list(second.clerks.all()) == [clerk2] and list(first.clerks.all()) == [User.objects.get(username="clerk")]
+    assert [g.name for g in clerk2.groups.all()] == ["clerk"] and [g.name for g in shopkeeper2.groups.all()] == [
+        "shopkeeper"
+    ]
+    shop = Shop.objects.get(village=second)
+    assert shop.name == "桑园村兑换超市" and list(shop.shopkeepers.all()) == [shopkeeper2]
+    assert shop.products.count() == 12
+    redemptions = Redemption.objects.filter(shop=shop)
+    assert redemptions.exists() and set(redemptions.values_list("shopkeeper", flat=True)) == {shopkeeper2.pk}
+    assert set(redemptions.values_list("household__village", flat=True)) == {second.pk}
+
+    entries = Entry.objects.filter(household__village=second)
+    assert entries.filter(kind="award").count() > 100 and entries.filter(kind="deduction").exists()
+    assert set(entries.exclude(rule=None).values_list("rule__version__catalogue__village", flat=True)) == {second.pk}
+    assert set(entries.exclude(kind="opening").values_list("recorded_by", flat=True)) <= {clerk2.pk, shopkeeper2.pk}
+    rules = demo_rules(version_in_force(second.pk, on=timezone.localdate()))
+    planned = final_scores(
+        demo_plan(rules, households=12, today=timezone.localdate(), seed=20250311, village_name="桑园村"),
+        rule_specs(rules),
+        base=100,
+    )
+    assert planned == dict(second.households.values_list("number", "score"))
+    reconcile()
+    assert signs_in("clerk2", PASSWORD) and signs_in("shopkeeper2", PASSWORD, at="/accounts/login/", then="/counter/")
+
+
+def test_it_gives_the_second_village_the_towns_template_and_a_newer_version_pending():
+    seed("--households", "30", "--password", PASSWORD)
+    village = Village.objects.get(code="sangyuan")
+    today = timezone.localdate()
+
+    first, pending = village.catalogue.versions.order_by("number")
+    template = first.based_on
+    assert (template.catalogue.town, template.catalogue.village) == (village.town, None) and template.adopted
+    site = {rule.name: rule.points for rule in site_template().rules.all()}
+    town = {rule.name: rule.points for rule in template.rules.all()}
+    assert len(town) == len(site) + 1
+    assert {name for name in site if town[name] != site[name]} == {"垃圾分类", "破坏环境"}
+    assert {rule.name: rule.points for rule in first.rules.all()} == town
+    # 农丰村 keeps the site's template as it is.
+    nongfeng = Village.objects.get(code="nongfeng").catalogue.versions.get()
+    assert {rule.name: rule.points for rule in nongfeng.rules.all()} == site
+
+    assert pending.adopted and pending.adopted_on < today < pending.effective_from <= today + timedelta(days=7)
+    assert pending.meeting
+    changed = {rule.name for rule in pending.rules.all() if town[rule.name] != rule.points}
+    assert changed == {"门前三包"}
+    assert version_in_force(village.pk, on=today) == first
+    assert version_in_force(village.pk, on=pending.effective_from) == pending
+    assert Entry.objects.filter(household__village=village, rule__name="垃圾分类").first().points == 2
+    assert not CatalogueVersion.objects.filter(adopted_on__isnull=True).exists()
+
+
+def test_it_keeps_each_clerk_to_their_own_village_and_shows_the_officer_both():
+    seed("--households", "30", "--password", PASSWORD)
+    first, second = Village.objects.get(code="nongfeng"), Village.objects.get(code="sangyuan")
+    theirs = first.households.get(number="0001")
+    client = Client()
+
+    client.force_login(User.objects.get(username="clerk2"))
+    listed = client.get("/admin/households/household/").context["cl"].result_list
+    assert {h.village_id for h in listed} == {second.pk}
+    assert client.get(f"/admin/households/household/{theirs.pk}/change/").status_code == 404
+    assert "农丰村" not in client.get("/admin/households/household/").content.decode()
+
+    client.force_login(User.objects.get(username="clerk"))
+    assert client.get(f"/admin/households/household/{second.households.first().pk}/change/").status_code == 404
+
+    client.force_login(User.objects.get(username="officer"))
+    with translation.override("en"):
+        page = client.get("/reports/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and page.context["comparing"]
+    assert [figures.village.name for figures in page.context["report"].comparison] == ["农丰村", "桑园村"]
+    assert "Comparison of villages" in page.content.decode()
+
+
+def test_it_adds_the_second_village_to_a_demo_loaded_before_it_had_one(monkeypatch):
+    from exchange.management.commands import seed_demo
+
+    with monkeypatch.context() as patch:
+        patch.setattr(seed_demo, "VILLAGES", seed_demo.VILLAGES[:1])
+        seed("--households", "30", "--password", PASSWORD)
+    first = Village.objects.get(code="nongfeng")
+    before = (Entry.objects.filter(household__village=first).count(), Redemption.objects.count())
+    hashes = dict(User.objects.values_list("username", "password"))
+
+    output = seed("--households", "30")
+
+    second = Village.objects.get(code="sangyuan")
+    assert second.households.count() == 12 and Shop.objects.filter(village=second).exists()
+    assert (
+        Entry.objects.filter(household__village=first).count(),
+        Redemption.objects.filter(shop__village=first).count(),
+    ) == before
+    assert {u: p for u, p in User.objects.values_list("username", "password") if u in hashes} == hashes
+    assert "already loaded" in output and "clerk2" in output and "shopkeeper2" in output
+    assert not re.search(r"^\s*officer\s", output, re.M)
+    reconcile()

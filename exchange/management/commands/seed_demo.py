@@ -1,15 +1,22 @@
-"""`manage.py seed_demo [--password P]`: the demo village 农丰村 with a year of history and its shop.
+"""`manage.py seed_demo [--password P]`: the demo town 百步镇, its two villages with a year of history
+each, and their shops.
 
-Creates the town 百步镇, the village 农丰村 (code `nongfeng`) with about 300 households, and the
-staff users `clerk` (keeps 农丰村), `officer` (reads 百步镇) and `shopkeeper`, then replays a
-year of plausible activity up to today through the ledger's services, as the clerk. Then it opens
-the village shop 农丰村兑换超市, kept by `shopkeeper`, with a dozen everyday goods, and replays its
-last three months through the shop's services: deliveries restocked by the clerk, redemptions at the
-counter by the shopkeeper, two voids by the clerk. Both plans come from seeded random generators,
-so a run on a given day always writes the same books. The services stamp each row with the time
-of the run; the days of the story are in the deeds' dates and the deliveries' notes.
+Creates the town 百步镇 and in it the village 农丰村 (code `nongfeng`, about 300 households, keeping
+the site's template of rules) and the village 桑园村 (code `sangyuan`, about 120, keeping a copy of
+the town's own template, which differs from the site's in a few items, and with a newer version of
+its rules adopted at a meeting a few days ago and in force in a few days). Each has its own clerk
+(`clerk`, `clerk2`) and shopkeeper (`shopkeeper`, `shopkeeper2`); `officer` reads the town, so both
+villages and their comparison. For each village it replays a year of plausible activity up to today
+through the ledger's services, as its clerk, then opens its shop with a dozen everyday goods and
+replays the shop's last three months through the shop's services: deliveries restocked by the
+clerk, redemptions at the counter by the shopkeeper, two voids by the clerk. Every plan comes from a
+seeded random generator of its own, so a run on a given day always writes the same books. The
+services stamp each row with the time of the run; the days of the story are in the deeds' dates and
+the deliveries' notes. The town's template is kept by superusers only; the seed, run by whoever runs
+the server, keeps it through the same services as the site itself (`scope_checked`).
 
-A second run adds nothing: it finds the village and its shop and says so. With `--password` it
+A second run adds nothing: it finds the villages and their shops and says so. A village missing
+from an older load (the demo once had one village) is added, with its users. With `--password` it
 still sets the demo users' passwords that differ from it, so a forgotten password can be reset
 without reloading anything; a password that already works is not touched, so no one is logged
 out. A village loaded before the demo had a shop gets the shop. Everything is written in one
@@ -23,8 +30,10 @@ import random
 import secrets
 import statistics
 import time as clock
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
@@ -44,21 +53,27 @@ from credits.demo.history import (
     Reverse,
     RuleSpec,
     Step,
+    final_scores,
     plan_history,
 )
 from credits.demo.people import invent_households
 from credits.errors import InsufficientBalance
-from credits.models import Entry, Rule
+from credits.models import CatalogueVersion, Entry, Rule
 from credits.selectors import site_template
 from credits.services import (
     catalogue_adopt_template,
+    catalogue_create,
     entry_adjust,
     entry_record,
     entry_record_batch,
     entry_reverse,
     household_open,
+    rule_create,
+    rule_update,
+    version_adopt,
+    version_draft,
 )
-from exchange.demo import SHOP_NAME, Redeem, Restock, Void, goods_for, plan_shop
+from exchange.demo import Redeem, Restock, Void, goods_for, plan_shop
 from exchange.errors import OutOfStock
 from exchange.models import Product, Redemption, Shop, StockMovement
 from exchange.services import product_restock, redemption_create, redemption_void
@@ -70,22 +85,59 @@ SEED = 20240601
 SHOP_SEED = 20240901
 TOWN = "百步镇"
 VILLAGE_CODE, VILLAGE_NAME = "nongfeng", "农丰村"
-# (username, group); the clerk keeps the village, the officer reads the town, the shopkeeper keeps the shop.
-USERS = [("clerk", "clerk"), ("officer", "officer"), ("shopkeeper", "shopkeeper")]
+
+
+@dataclass(frozen=True)
+class DemoVillage:
+    code: str
+    name: str
+    clerk: str  # keeps the village
+    shopkeeper: str  # keeps its shop
+    seed: int  # its households and history
+    shop_seed: int
+    share: float  # its households against the --households of the first
+    town_template: bool  # keeps a copy of the town's template rather than the site's
+    # (rule, points) changed in a newer version adopted at a meeting, in force in a few days.
+    next_version: tuple[str, int] | None = None
+
+    @property
+    def shop_name(self) -> str:
+        return f"{self.name}兑换超市"
+
+
+VILLAGES = [
+    DemoVillage("nongfeng", "农丰村", "clerk", "shopkeeper", SEED, SHOP_SEED, share=1, town_template=False),
+    DemoVillage(
+        "sangyuan", "桑园村", "clerk2", "shopkeeper2", 20250311, 20250921, share=0.4, town_template=True,
+        next_version=("门前三包", 2),
+    ),
+]  # fmt: skip
+# (username, group); each clerk keeps a village, the officer reads the town, each shopkeeper keeps a shop.
+USERS = [
+    ("clerk", "clerk"), ("officer", "officer"), ("shopkeeper", "shopkeeper"),
+    ("clerk2", "clerk"), ("shopkeeper2", "shopkeeper"),
+]  # fmt: skip
 # What receipts, statements and the page header call them: people's names, not usernames.
-NAMES = {"clerk": "沈丽华", "officer": "陆建明", "shopkeeper": "顾秀英"}
+NAMES = {"clerk": "沈丽华", "officer": "陆建明", "shopkeeper": "顾秀英", "clerk2": "褚晓燕", "shopkeeper2": "费建林"}
 # Rules the plan uses besides ANNUAL and SINGLES.
 SCHEDULED_RULES = ["垃圾分类", "门前三包", "美丽庭院", "志愿服务", "村民议事", "平安巡防", "支持村庄建设"]
+# How 百步镇's template differs from the site's: waste sorting earns more, damaging the
+# environment costs more, and the rivers the town is known for get an item of their own.
+TOWN_POINTS = {"垃圾分类": 2, "破坏环境": -10}
+# The added item, beside which rule: (beside, name, points, times a year at most, standard).
+TOWN_RULE = ("垃圾分类", "护河爱河", 2, 12, "参加河道巡查保洁，劝阻向河道倾倒垃圾")
+# The meeting that adopted the newer version met this many days ago; the version takes effect in so many.
+NEXT_MEETING_DAYS_AGO, NEXT_EFFECTIVE_IN_DAYS = 3, 5
 # No 0/O or 1/l/I: the password is read off a screen and typed by hand.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Load the demo village 农丰村 (town 百步镇) with about 300 households, a year of ledger history, "
-        "its shop with three months of redemptions, and the demo users clerk, officer and shopkeeper, "
-        "whose passwords it prints. Does nothing if the village is already loaded, except set the "
-        "passwords given with --password."
+        "Load the demo town 百步镇 with its villages 农丰村 (about 300 households) and 桑园村 (about 120), "
+        "each with a year of ledger history and its shop with three months of redemptions, and the demo "
+        "users clerk, clerk2, officer, shopkeeper and shopkeeper2, whose passwords it prints. Does nothing "
+        "if the villages are already loaded, except set the passwords given with --password."
     )
 
     def add_arguments(self, parser):
@@ -93,57 +145,97 @@ class Command(BaseCommand):
             "--password",
             help=gettext_lazy("Give every demo user this password instead of a new random one each."),
         )
-        # For the tests and the benchmark: a smaller or larger village.
+        # For the tests and the benchmark: smaller or larger villages.
         parser.add_argument("--households", type=int, default=300, help=argparse.SUPPRESS)
 
     def handle(self, *, password, households, **options):
         if households < 1:
             raise CommandError(_("The demo village needs at least one household."))
-        village = Village.objects.filter(code=VILLAGE_CODE).first()
-        if village is not None:
-            self._already_loaded(village, password)
+        loaded = set(Village.objects.filter(code__in=[demo.code for demo in VILLAGES]).values_list("code", flat=True))
+        for demo in VILLAGES:
+            if demo.code in loaded:
+                self._already_loaded(demo)
+        new = [demo for demo in VILLAGES if demo.code not in loaded]
+        set_now = self._load(new, households=households, password=password) if new else set()
+        # Users loaded before the demo gave them names get theirs; named users are left alone.
+        for username, name in NAMES.items():
+            User.objects.filter(username=username, first_name="").update(first_name=name)
+        if not password:
+            if not new:
+                self.stdout.write(_("Passwords are unchanged. Run again with --password to set them."))
             return
+        with transaction.atomic():
+            for user in User.objects.filter(username__in=[username for username, _role in USERS]).order_by("pk"):
+                # A password that already works is left alone: setting it again would write a new
+                # hash and log the user out everywhere (`./dev serve` passes it on every start).
+                if user.username in set_now or user.check_password(password):
+                    continue
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                self.stdout.write(_("Password set for %(username)s.") % {"username": user.username})
 
-        started = clock.monotonic()
+    def _load(self, new: list[DemoVillage], *, households: int, password: str | None) -> set[str]:
+        """Load the villages in `new`, with their users; returns the users whose passwords it set."""
         today = timezone.localdate()
-        rules = demo_rules()
-        steps = demo_plan(rules, households=households, today=today)
-
-        passwords = {username: password or _new_password() for username, _role in USERS}
+        wanted = {"officer"} | {demo.clerk for demo in new} | {demo.shopkeeper for demo in new}
+        # The officer of an earlier load keeps their password; the new villages' staff get theirs.
+        existing = set(User.objects.filter(username="officer").values_list("username", flat=True))
+        if {demo.code for demo in new} == {demo.code for demo in VILLAGES}:
+            existing = set()
+        passwords = {username: password or _new_password() for username in sorted(wanted - existing)}
         # Hashing is slow on purpose (~0.4 s each): done before the transaction takes the write lock.
         hashes = {username: make_password(raw) for username, raw in passwords.items()}
+        loaded = []
         with transaction.atomic():
-            users = self._users(hashes)
+            users = self._users(wanted, hashes)
             town, _created = Town.objects.get_or_create(name=TOWN)
             town.officers.add(users["officer"])
-            village = Village.objects.create(code=VILLAGE_CODE, name=VILLAGE_NAME, town=town)
-            village.clerks.add(users["clerk"])
-            clerk, shopkeeper = users["clerk"], users["shopkeeper"]
-            rules = adopt_template(village, rules, clerk=clerk, since=today - timedelta(days=365))
-            shop, goods, products = stock_shop(village, shopkeeper=shopkeeper, households=households)
-            # The shop's plan starts from the balances the year's history leaves: a trial run of the
-            # history, rolled back, learns them. Then the year is written once more with the shop's
-            # days among its own, each row recorded when it happened, so the bank book's running
-            # columns and its dates read in the same order.
-            trial = transaction.savepoint()
-            self._replay(steps, village=village, rules=rules, clerk=clerk)
-            shop_steps = plan_shop_for(village, goods, today)
-            transaction.savepoint_rollback(trial)
-            self._replay(
-                in_order(steps, shop_steps), village=village, rules=rules, clerk=clerk,
-                shop=shop, products=products, shopkeeper=shopkeeper,
-            )  # fmt: skip
+            for demo in new:
+                started = clock.monotonic()
+                template = town_template(town, today=today) if demo.town_template else site_template()
+                size = max(1, round(households * demo.share))
+                village, shop = self._load_village(demo, town=town, template=template, users=users, size=size)
+                loaded.append((village, shop, clock.monotonic() - started))
+        for village, shop, seconds in loaded:
+            self._report(village, seconds=seconds)
+            self._report_shop(shop)
+        self._report_users(passwords)
+        return set(passwords)
 
-        self._report(village, passwords, seconds=clock.monotonic() - started)
-        self._report_shop(shop)
+    def _load_village(
+        self, demo: DemoVillage, *, town: Town, template: CatalogueVersion, users: dict[str, User], size: int
+    ) -> tuple[Village, Shop]:
+        today = timezone.localdate()
+        clerk, shopkeeper = users[demo.clerk], users[demo.shopkeeper]
+        village = Village.objects.create(code=demo.code, name=demo.name, town=town)
+        village.clerks.add(clerk)
+        rules = demo_rules(template)
+        steps = demo_plan(rules, households=size, today=today, seed=demo.seed, village_name=demo.name)
+        rules = adopt_template(village, rules, clerk=clerk, since=today - timedelta(days=365))
+        shop, goods, products = stock_shop(village, shopkeeper=shopkeeper, households=size, name=demo.shop_name)
+        # The shop's plan starts from the balances the year's history leaves, which the plan itself
+        # tells (nothing is spent before the shop opens, so each balance is the score). The year is
+        # written with the shop's days among its own, each row recorded when it happened, so the bank
+        # book's running columns and its dates read in the same order.
+        shop_steps = plan_shop_after(steps, rules, goods, seed=demo.shop_seed, today=today)
+        self._replay(
+            in_order(steps, shop_steps), village=village, rules=rules, clerk=clerk,
+            shop=shop, products=products, shopkeeper=shopkeeper,
+        )  # fmt: skip
+        if demo.next_version:
+            adopt_next_version(village, demo.next_version, clerk=clerk, today=today)
+        return village, shop
 
-    def _users(self, hashes: dict[str, str]) -> dict[str, User]:
+    def _users(self, usernames: set[str], hashes: dict[str, str]) -> dict[str, User]:
         users = {}
         for username, role in USERS:
+            if username not in usernames:
+                continue
             user, _created = User.objects.get_or_create(username=username)
             user.is_staff = True
-            user.first_name = NAMES[username]
-            user.password = hashes[username]
+            user.first_name = user.first_name or NAMES[username]
+            if username in hashes:
+                user.password = hashes[username]
             user.save()
             user.groups.add(Group.objects.get(name=role))
             users[username] = user
@@ -227,41 +319,29 @@ class Command(BaseCommand):
                     entry_reverse(entry=to_reverse[(step.record.key, step.number)], reason=step.reason, by=clerk)
         return households
 
-    def _already_loaded(self, village: Village, password: str | None) -> None:
-        if not village.shops.filter(name=SHOP_NAME).exists():
-            # Loaded before the demo had a shop: add it, as the first run now would.
-            users = {user.username: user for user in User.objects.filter(username__in=["clerk", "shopkeeper"])}
-            if len(users) != 2:
-                raise CommandError(_("The demo users clerk and shopkeeper are missing; cannot open the demo shop."))
-            try:
-                with transaction.atomic():
-                    shop = open_shop(
-                        village, clerk=users["clerk"], shopkeeper=users["shopkeeper"], today=timezone.localdate()
-                    )
-            except DomainError as error:  # say, the clerk no longer keeps the village
-                raise CommandError(error.message) from error
-            self._report_shop(shop)
-        else:
+    def _already_loaded(self, demo: DemoVillage) -> None:
+        village = Village.objects.get(code=demo.code)
+        if village.shops.filter(name=demo.shop_name).exists():
             self.stdout.write(
-                _("The demo village %(village)s is already loaded; nothing was added.") % {"village": VILLAGE_NAME}
+                _("The demo village %(village)s is already loaded; nothing was added.") % {"village": demo.name}
             )
-        # Users loaded before the demo gave them names get theirs; named users are left alone.
-        for username, name in NAMES.items():
-            User.objects.filter(username=username, first_name="").update(first_name=name)
-        if not password:
-            self.stdout.write(_("Passwords are unchanged. Run again with --password to set them."))
             return
-        with transaction.atomic():
-            for user in User.objects.filter(username__in=[username for username, _role in USERS]):
-                # A password that already works is left alone: setting it again would write a new
-                # hash and log the user out everywhere (`./dev serve` passes it on every start).
-                if user.check_password(password):
-                    continue
-                user.set_password(password)
-                user.save(update_fields=["password"])
-                self.stdout.write(_("Password set for %(username)s.") % {"username": user.username})
+        # Loaded before the demo had a shop: add it, as the first run now would.
+        users = {user.username: user for user in User.objects.filter(username__in=[demo.clerk, demo.shopkeeper])}
+        if len(users) != 2:
+            raise CommandError(
+                _("The demo users %(clerk)s and %(shopkeeper)s are missing; cannot open the demo shop.")
+                % {"clerk": demo.clerk, "shopkeeper": demo.shopkeeper}
+            )
+        try:
+            with transaction.atomic():
+                clerk, shopkeeper = users[demo.clerk], users[demo.shopkeeper]
+                shop = open_shop(village, demo, clerk=clerk, shopkeeper=shopkeeper, today=timezone.localdate())
+        except DomainError as error:  # say, the clerk no longer keeps the village
+            raise CommandError(error.message) from error
+        self._report_shop(shop)
 
-    def _report(self, village: Village, passwords: dict[str, str], *, seconds: float) -> None:
+    def _report(self, village: Village, *, seconds: float) -> None:
         entries = Entry.objects.filter(household__village=village).count()
         scores = sorted(village.households.values_list("score", flat=True))
         self.stdout.write(
@@ -280,17 +360,19 @@ class Command(BaseCommand):
             _("Scores run from %(low)d to %(high)d; the median is %(median)d.")
             % {"low": scores[0], "high": scores[-1], "median": statistics.median_low(scores)}
         )
-        roles = {
-            "clerk": _("clerk of %(village)s") % {"village": village.name},
-            "officer": _("officer of %(town)s") % {"town": village.town.name},
-            "shopkeeper": _("shopkeeper of %(shop)s, at /counter/") % {"shop": SHOP_NAME},
-        }
+
+    def _report_users(self, passwords: dict[str, str]) -> None:
+        roles = {"officer": _("officer of %(town)s") % {"town": TOWN}}
+        for demo in VILLAGES:
+            roles[demo.clerk] = _("clerk of %(village)s") % {"village": demo.name}
+            roles[demo.shopkeeper] = _("shopkeeper of %(shop)s, at /counter/") % {"shop": demo.shop_name}
         self.stdout.write(_("Demo users (sign in at /admin/):"))
         for username, _role in USERS:
-            self.stdout.write(
-                _("  %(username)-11s %(password)-16s %(role)s")
-                % {"username": username, "password": passwords[username], "role": roles[username]}
-            )
+            if username in passwords:
+                self.stdout.write(
+                    _("  %(username)-11s %(password)-16s %(role)s")
+                    % {"username": username, "password": passwords[username], "role": roles[username]}
+                )
 
     def _report_shop(self, shop: Shop) -> None:
         redemptions = Redemption.objects.filter(shop=shop)
@@ -311,12 +393,20 @@ class Command(BaseCommand):
         )
 
 
-def open_shop(village: Village, *, clerk: User, shopkeeper: User, today: date) -> Shop:
+def open_shop(village: Village, demo: DemoVillage, *, clerk: User, shopkeeper: User, today: date) -> Shop:
     """Open the shop of a village loaded before the demo had one, and replay its months after the year."""
     active = village.households.filter(active=True)
-    shop, goods, products = stock_shop(village, shopkeeper=shopkeeper, households=active.count())
+    shop, goods, products = stock_shop(
+        village, shopkeeper=shopkeeper, households=active.count(), name=demo.shop_name
+    )
     households = {h.number: h for h in active}
-    steps = plan_shop_for(village, goods, today)
+    balances = dict(active.values_list("number", "balance"))
+    opened = dict(
+        Entry.objects.filter(household__in=active, kind=Entry.Kind.OPENING).values_list(
+            "household__number", "occurred_on"
+        )
+    )
+    steps = plan_shop(random.Random(demo.shop_seed), goods, balances, opened, today=today)
     redemptions: dict[str, Redemption] = {}
     for step in steps:
         _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
@@ -324,9 +414,11 @@ def open_shop(village: Village, *, clerk: User, shopkeeper: User, today: date) -
     return shop
 
 
-def stock_shop(village: Village, *, shopkeeper: User, households: int) -> tuple[Shop, list, dict[str, Product]]:
+def stock_shop(
+    village: Village, *, shopkeeper: User, households: int, name: str
+) -> tuple[Shop, list, dict[str, Product]]:
     """The village's shop with the demo goods for a village of this many households, no stock yet."""
-    shop = Shop.objects.create(village=village, name=SHOP_NAME)
+    shop = Shop.objects.create(village=village, name=name)
     shop.shopkeepers.add(shopkeeper)
     goods = goods_for(households)
     # Goods are typed into the admin by the clerk; there is no service for a new product.
@@ -339,16 +431,15 @@ def stock_shop(village: Village, *, shopkeeper: User, households: int) -> tuple[
     return shop, goods, products
 
 
-def plan_shop_for(village: Village, goods: list, today: date) -> list:
-    """The shop's plan for the village's active households, from the balances they hold now."""
-    active = village.households.filter(active=True)
-    balances = dict(active.values_list("number", "balance"))
-    opened = dict(
-        Entry.objects.filter(household__in=active, kind=Entry.Kind.OPENING).values_list(
-            "household__number", "occurred_on"
-        )
-    )
-    return plan_shop(random.Random(SHOP_SEED), goods, balances, opened, today=today)
+def plan_shop_after(steps: list[Step], rules: dict[str, Rule], goods: list, *, seed: int, today: date) -> list:
+    """The shop's plan for the households the year's plan leaves active, from the balances it leaves
+    them: before the shop opens nothing is spent, so each balance is the household's score."""
+    scores = final_scores(steps, rule_specs(rules), base=settings.XIANGFENG_BASE_SCORE)
+    closed = {step.number for step in steps if isinstance(step, Close)}
+    opened = {step.household.number: step.on for step in steps if isinstance(step, Open)}
+    # By number, as the households' table lists them: the plan draws its customers in this order.
+    balances = {number: scores[number] for number in sorted(opened) if number not in closed}
+    return plan_shop(random.Random(seed), goods, balances, opened, today=today)
 
 
 def dated_length(steps: list) -> int:
@@ -402,11 +493,12 @@ def _shop_step(step, *, shop, products, households, redemptions, clerk, shopkeep
             redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk, at=happened_at(step.on))
 
 
-def demo_rules() -> dict[str, Rule]:
-    """The rules the demo records, by name, from the site's template; it must still hold them."""
+def demo_rules(template: CatalogueVersion | None = None) -> dict[str, Rule]:
+    """The rules the demo records, by name, from a template (the site's unless given); it must
+    still hold them."""
     names = set(SCHEDULED_RULES) | {row[0] for row in ANNUAL} | {row[0] for row in SINGLES}
     rules: dict[str, Rule] = {}
-    template = site_template()
+    template = template or site_template()
     found = template.rules.filter(name__in=names, active=True).order_by("id") if template else Rule.objects.none()
     for rule in found:
         rules.setdefault(rule.name, rule)
@@ -420,8 +512,8 @@ def demo_rules() -> dict[str, Rule]:
 
 
 def adopt_template(village: Village, rules: dict[str, Rule], *, clerk: User, since: date) -> dict[str, Rule]:
-    """Give the village its own copy of the site's template, in force `since`; the demo's rules as
-    they stand in that copy."""
+    """Give the village its own copy of the template `rules` belong to, in force `since`; the demo's
+    rules as they stand in that copy."""
     version = catalogue_adopt_template(
         village=village,
         template=next(iter(rules.values())).version,
@@ -434,11 +526,69 @@ def adopt_template(village: Village, rules: dict[str, Rule], *, clerk: User, sin
     return {name: own[rule.key] for name, rule in rules.items()}
 
 
-def demo_plan(rules: dict[str, Rule], *, households: int, today: date) -> list[Step]:
-    """The demo's steps for a village of `households` as of `today`: the same on every run that day."""
-    rnd = random.Random(SEED)
+def town_template(town: Town, *, today: date) -> CatalogueVersion:
+    """The town's own template: a copy of the site's with a few items changed and one more, adopted
+    by the town a little over a year ago. Kept by superusers only, so kept here as the site itself."""
+    existing = (
+        CatalogueVersion.objects.filter(
+            catalogue__town=town, catalogue__village__isnull=True, adopted_on__isnull=False
+        )
+        .order_by("-catalogue_id", "-number")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    site = site_template()
+    if site is None:
+        raise CommandError(_("The demo needs the site's template of rules."))
+    site_rules = {rule.name: rule for rule in site.rules.filter(name__in=[*TOWN_POINTS, TOWN_RULE[0]])}
+    if set(site_rules) != {*TOWN_POINTS, TOWN_RULE[0]}:
+        raise CommandError(
+            _("The demo needs these rules of the default catalogue, active: %(names)s.")
+            % {"names": "、".join(sorted({*TOWN_POINTS, TOWN_RULE[0]}))}
+        )
+    catalogue = catalogue_create(
+        name=_("%(town)s rules template") % {"town": town.name}, town=town, template=site, by=None, scope_checked=True
+    )
+    draft = catalogue.versions.get()
+    own = {rule.key: rule for rule in draft.rules.select_related("domain")}
+    for name, points in TOWN_POINTS.items():
+        rule_update(rule=own[site_rules[name].key], points=points, by=None, scope_checked=True)
+    beside, name, points, cap, standard = TOWN_RULE
+    neighbour = own[site_rules[beside].key]
+    rule_create(
+        domain=neighbour.domain, name=name, points=points, cap_per_year=cap, description=standard,
+        position=neighbour.position, by=None, scope_checked=True,
+    )  # fmt: skip
+    day = today - timedelta(days=380)
+    return version_adopt(
+        version=draft, meeting=_("Town government meeting"), adopted_on=day, effective_from=day, by=None,
+        scope_checked=True,
+    )  # fmt: skip
+
+
+def adopt_next_version(village: Village, change: tuple[str, int], *, clerk: User, today: date) -> CatalogueVersion:
+    """The village's next version, one rule's points changed, adopted at a meeting a few days ago
+    and in force in a few days: the clerk sees a version pending, the rules page announces it."""
+    draft = version_draft(catalogue=village.catalogue, by=clerk)
+    name, points = change
+    rule_update(rule=draft.rules.get(name=name), points=points, by=clerk)
+    return version_adopt(
+        version=draft,
+        meeting=_("Village representatives' meeting"),
+        adopted_on=today - timedelta(days=NEXT_MEETING_DAYS_AGO),
+        effective_from=today + timedelta(days=NEXT_EFFECTIVE_IN_DAYS),
+        by=clerk,
+    )
+
+
+def demo_plan(
+    rules: dict[str, Rule], *, households: int, today: date, seed: int = SEED, village_name: str = VILLAGE_NAME
+) -> list[Step]:
+    """A demo village's steps for `households` as of `today`: the same on every run that day."""
+    rnd = random.Random(seed)
     start = today - timedelta(days=365)
-    people = invent_households(rnd, count=households, village_name=VILLAGE_NAME, start=start, today=today)
+    people = invent_households(rnd, count=households, village_name=village_name, start=start, today=today)
     return plan_history(rnd, people, rule_specs(rules), start=start, today=today)
 
 
