@@ -193,7 +193,8 @@ class CatalogueVersionAdmin(ScopedAdmin):
     form = AdoptForm
     list_display = ("catalogue", "number", "adopted", "meeting", "adopted_on", "effective_from", "has_minutes")
     list_select_related = ("catalogue",)
-    list_filter = ("catalogue",)
+    # Only the catalogues the user may read: the plain filter would name every village's.
+    list_filter = (("catalogue", admin.RelatedOnlyFieldListFilter),)
     inlines = [RuleInline]
 
     @admin.display(boolean=True, description=_("adopted"))
@@ -284,7 +285,7 @@ class DraftOnlyAdmin(ScopedAdmin):
 class DomainAdmin(DraftOnlyAdmin):
     list_display = ("name", "version", "position", "description")
     list_select_related = ("version__catalogue",)
-    list_filter = ("version__catalogue",)
+    list_filter = (("version__catalogue", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name",)
     fields = ("version", "name", "position", "description")
 
@@ -309,7 +310,7 @@ class DomainAdmin(DraftOnlyAdmin):
 class RuleAdmin(DraftOnlyAdmin):
     form = RuleForm
     list_display = ("name", "domain", "points", "cap_per_year", "cap_per_month", "active", "version")
-    list_filter = ("active", "version__catalogue")
+    list_filter = ("active", ("version__catalogue", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("domain", "version__catalogue")
     search_fields = ("name", "description")
 

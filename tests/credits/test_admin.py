@@ -403,3 +403,11 @@ def test_it_does_not_offer_batches_to_the_officer(client, olivia, a1, award):
 
     a1.refresh_from_db()
     assert a1.score == 100
+
+
+def test_it_names_only_the_clerks_own_catalogues_in_the_catalogue_filters(client, bob, award, award_b):
+    client.force_login(bob)
+
+    for url in ("/admin/credits/catalogueversion/", "/admin/credits/rule/", "/admin/credits/domain/"):
+        page = client.get(url).content.decode()
+        assert "永丰村" in page and "农丰村" not in page, url
