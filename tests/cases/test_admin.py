@@ -191,3 +191,14 @@ def test_a_clerk_cannot_change_another_villages_settings(client, bob, village_a,
     assert response.status_code in (403, 404)
     settings.refresh_from_db()
     assert settings.notice_days == 7
+
+
+def test_the_statement_shows_what_is_not_yet_in_the_ledger(client, alice, a1, deduction, award):
+    (case,) = record(households=[a1], rule=deduction, occurred_on=timezone.localdate(), by=alice).cases
+    record(households=[a1], rule=award, occurred_on=timezone.localdate(), by=alice)
+    client.force_login(alice)
+
+    page = client.get(reverse("admin:households_household_statement", args=[a1.pk])).content.decode()
+
+    assert 'id="xf-open-cases"' in page and case_url(case) in page
+    assert 'id="xf-statement"' in page
