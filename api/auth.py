@@ -6,6 +6,7 @@ A refusal says whether it counted and how many attempts are left: 400 `bad_crede
 `Retry-After` header. Invalid input (no password) is a 400 `invalid` and counts nothing.
 """
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -16,12 +17,19 @@ from accounts.forms import locked_message, refused_message
 from accounts.guards import Locked, Refused
 from accounts.services import user_authenticate
 from accounts.tokens import api_token_create
+from api.fields import RequestSerializer, TextField
 from api.schema import errors
 
 
-class CredentialsSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+class CredentialsSerializer(RequestSerializer):
+    username = TextField(max_length=150)
+    # Taken as typed, spaces and all; only a NUL is refused, as in any request (`config.middleware`).
+    password = serializers.CharField(
+        max_length=128,
+        trim_whitespace=False,
+        validators=[RegexValidator(r"^[^\x00]*\Z")],
+        style={"input_type": "password"},
+    )
 
 
 class TokenView(APIView):
@@ -31,7 +39,10 @@ class TokenView(APIView):
     @extend_schema(
         operation_id="auth_token",
         request=CredentialsSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()}), **errors(400, 415, 429)},
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}),
+            **errors(400, 415, 429),
+        },
         auth=[],
     )
     def post(self, request):

@@ -1,4 +1,12 @@
-"""Fields shared by the apps' API modules: ids that can be looked up, and lookups in scope."""
+"""Fields shared by the apps' API modules: request bodies, ids that can be looked up, lookups in scope.
+
+A request body is read as the schema describes it (`RequestSerializer`): only the fields it
+declares, each of its JSON type. DRF alone would ignore a misspelt field (`occured_on` would
+quietly record today) and read `"5"` as 5, `0` as false, `12` as the text "12".
+"""
+
+import re
+from collections.abc import Mapping
 
 import django_filters
 from django import forms
@@ -23,6 +31,25 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class TrueOrFalse(forms.Field):
+    """`true` or `false`, as the schema's booleans are written in a query string; empty is no filter.
+
+    Django's own boolean field would read anything else (`yes`, `abc`) as "no filter" and answer
+    as if the parameter had not been sent.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("Must be true or false."), code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = TrueOrFalse
+
+
 class IdFilter(IntegerFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
@@ -44,6 +71,78 @@ def get_in_scope(queryset, pk):
 
 
 class TextField(serializers.CharField):
-    """Text people type in (names, notes, reasons): no control characters, as everywhere else."""
+    """Text people type in (names, notes, reasons): no control characters, as everywhere else.
+
+    Spaces around the text are trimmed, but the length is that of the text as sent, as the schema's
+    `maxLength` counts it.
+    """
 
     default_validators = [printable]
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class SignedPointsField(serializers.IntegerField):
+    """Points that add (positive) or take away (negative); the services refuse zero (`zero_points`)."""
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class RequestSerializer(serializers.Serializer):
+    """A JSON request body: refuses fields it does not declare and values of another JSON type.
+
+    The schema says so (`additionalProperties: false`, see `api.schema`), so a client learns of a
+    misspelt field at once instead of having it ignored.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)  # DRF's own refusal of a body that is not an object
+        errors = {name: [_("This request has no such field.")] for name in data if name not in self.fields}
+        for name, field in self.fields.items():
+            if name in data and (refusal := wrong_type(field, data[name])) is not None:
+                errors[name] = refusal
+        try:
+            value = super().to_internal_value({name: data[name] for name in data if name not in errors})
+        except exceptions.ValidationError as error:
+            # Every field's refusal at once; a field of the wrong type is refused for that, not as missing.
+            raise exceptions.ValidationError({**error.detail, **errors}) from None
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return value
+
+
+def wrong_type(field, value):
+    """The field's own refusal if `value` is not of the JSON type its schema names, else None."""
+    if value is None:
+        return None  # the field says whether it may be null
+    if isinstance(field, serializers.BooleanField):
+        wrong = not isinstance(value, bool)
+    elif isinstance(field, serializers.IntegerField):
+        wrong = isinstance(value, bool) or not isinstance(value, int)
+    elif isinstance(field, serializers.CharField):
+        wrong = not isinstance(value, str)
+    elif isinstance(field, serializers.DateField):
+        # Only YYYY-MM-DD, the schema's `format: date`; Python would also read 20240101 or 2024-W01-1.
+        wrong = not (isinstance(value, str) and ISO_DATE.fullmatch(value))
+        if wrong:
+            return _refusal(field, "invalid", format="YYYY-MM-DD")
+    elif isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return _refusal(field, "not_a_list", input_type=type(value).__name__)
+        items = {index: wrong_type(field.child, item) for index, item in enumerate(value)}
+        return {index: refusal for index, refusal in items.items() if refusal is not None} or None
+    else:
+        return None  # nested serializers check their own fields
+    return _refusal(field, "invalid") if wrong else None
+
+
+def _refusal(field, code, **params):
+    try:
+        field.fail(code, **params)
+    except exceptions.ValidationError as error:
+        return error.detail

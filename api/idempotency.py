@@ -39,7 +39,7 @@ def key_parameter(*, required: bool) -> OpenApiParameter:
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
         required=required,
-        pattern=KEY.pattern,
+        pattern=f"^{KEY.pattern}$",  # a schema's pattern matches anywhere unless anchored
         description=gettext_lazy(
             "A key of your choice, 1 to 64 letters, digits or _.:-, unique per write: "
             "sending the same request with the same key again replays the first answer."

@@ -11,7 +11,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import IdField, IdFilter, TextField, get_in_scope
+from api.fields import BooleanFilter, IdField, IdFilter, RequestSerializer, TextField, get_in_scope
 from api.idempotency import idempotent, key_parameter
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
@@ -47,7 +47,7 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProductWriteSerializer(serializers.Serializer):
+class ProductWriteSerializer(RequestSerializer):
     shop = IdField()
     name = TextField(max_length=50)
     unit = TextField(max_length=10)
@@ -55,21 +55,21 @@ class ProductWriteSerializer(serializers.Serializer):
     active = serializers.BooleanField(required=False, default=True)
 
 
-class ProductUpdateSerializer(serializers.Serializer):
+class ProductUpdateSerializer(RequestSerializer):
     name = TextField(max_length=50, required=False)
     unit = TextField(max_length=10, required=False)
     price = serializers.IntegerField(min_value=1, max_value=services.MAX_PRICE, required=False)
     active = serializers.BooleanField(required=False)
 
 
-class RestockSerializer(serializers.Serializer):
+class RestockSerializer(RequestSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_RESTOCK)
     note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class ProductFilter(django_filters.FilterSet):
     shop = IdFilter(field_name="shop_id")
-    active = django_filters.BooleanFilter()
+    active = BooleanFilter()
 
     class Meta:
         model = Product
@@ -154,20 +154,20 @@ class RedemptionSerializer(serializers.ModelSerializer):
         return hasattr(redemption, "void")
 
 
-class WantedLineSerializer(serializers.Serializer):
+class WantedLineSerializer(RequestSerializer):
     product = IdField()
     quantity = serializers.IntegerField(
         min_value=1, max_value=services.MAX_QUANTITY, help_text="The same product twice adds up (to at most 999)."
     )
 
 
-class RedeemSerializer(serializers.Serializer):
+class RedeemSerializer(RequestSerializer):
     household = IdField()
     shop = IdField()
-    lines = WantedLineSerializer(many=True, min_length=1, max_length=100)
+    lines = serializers.ListField(child=WantedLineSerializer(), min_length=1, max_length=100)
 
 
-class VoidSerializer(serializers.Serializer):
+class VoidSerializer(RequestSerializer):
     reason = TextField(max_length=200)
 
 

@@ -13,7 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from api.fields import IdField, IdFilter, TextField, get_in_scope
+from api.fields import BooleanFilter, IdField, IdFilter, RequestSerializer, TextField, get_in_scope
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
 from api.scope import readable_households, readable_villages
@@ -68,7 +68,7 @@ def household_context(households) -> dict:
     return {"levels": star_levels_of({household.village_id for household in households})}
 
 
-class HouseholdCreateSerializer(serializers.Serializer):
+class HouseholdCreateSerializer(RequestSerializer):
     village = IdField()
     number = TextField(max_length=20)
     head_name = TextField(max_length=50)
@@ -77,7 +77,7 @@ class HouseholdCreateSerializer(serializers.Serializer):
     phone = TextField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class HouseholdUpdateSerializer(serializers.Serializer):
+class HouseholdUpdateSerializer(RequestSerializer):
     head_name = TextField(max_length=50, required=False)
     group = TextField(max_length=50, required=False, allow_blank=True)
     address = TextField(max_length=200, required=False, allow_blank=True)
@@ -87,9 +87,12 @@ class HouseholdUpdateSerializer(serializers.Serializer):
 
 class HouseholdFilter(django_filters.FilterSet):
     village = IdFilter(field_name="village_id")
-    group = django_filters.CharFilter(field_name="group", max_length=50)
-    q = django_filters.CharFilter(method="search", max_length=100, help_text="Number, name or pinyin initials.")
-    active = django_filters.BooleanFilter()
+    # Not trimmed, so the length allowed is that of the value as sent, as the schema says.
+    group = django_filters.CharFilter(field_name="group", max_length=50, strip=False)
+    q = django_filters.CharFilter(
+        method="search", max_length=100, strip=False, help_text="Number, name or pinyin initials."
+    )
+    active = BooleanFilter()
 
     class Meta:
         model = Household

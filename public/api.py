@@ -7,7 +7,8 @@ The same figures and the same masking as the board page, from the same selector
 from dataclasses import asdict
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -65,7 +66,14 @@ class BoardView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: BoardSerializer, **errors(404)}, auth=[])
+    @extend_schema(
+        # A village's code is a slug (`Village.code`); a NUL anywhere in the path is a 400.
+        parameters=[
+            OpenApiParameter("village_code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
+        ],
+        responses={200: BoardSerializer, **errors(400, 404)},
+        auth=[],
+    )
     @reads_from_replica
     def get(self, request, village_code):
         village = get_object_or_404(Village, code=village_code)

@@ -12,7 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import IdField, IdFilter, TextField, get_in_scope
+from api.fields import BooleanFilter, IdField, IdFilter, RequestSerializer, SignedPointsField, TextField, get_in_scope
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
 from credits import services
@@ -74,7 +74,7 @@ class VersionDraft(APIView):
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-class AdoptSerializer(serializers.Serializer):
+class AdoptSerializer(RequestSerializer):
     meeting = TextField(max_length=100)
     adopted_on = serializers.DateField()
     effective_from = serializers.DateField()
@@ -121,10 +121,10 @@ class RuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RuleWriteSerializer(serializers.Serializer):
+class RuleWriteSerializer(RequestSerializer):
     domain = IdField()
     name = TextField(max_length=50)
-    points = serializers.IntegerField(
+    points = SignedPointsField(
         min_value=-services.MAX_RULE_POINTS,
         max_value=services.MAX_RULE_POINTS,
         help_text="Signed: positive for an award, negative for a deduction; not zero.",
@@ -151,7 +151,7 @@ class RuleUpdateSerializer(RuleWriteSerializer):
 class RuleFilter(django_filters.FilterSet):
     domain = IdFilter(field_name="domain_id")
     version = IdFilter(field_name="version_id")
-    active = django_filters.BooleanFilter()
+    active = BooleanFilter()
 
     class Meta:
         model = Rule

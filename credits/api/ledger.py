@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import IdField, IdFilter, IntegerFilter, TextField, get_in_scope
+from api.fields import IdField, IdFilter, IntegerFilter, RequestSerializer, SignedPointsField, TextField, get_in_scope
 from api.idempotency import idempotent, key_parameter
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
@@ -82,7 +82,7 @@ def today():
     return timezone.localdate()
 
 
-class RecordSerializer(serializers.Serializer):
+class RecordSerializer(RequestSerializer):
     household = IdField()
     rule = IdField()
     occurred_on = serializers.DateField(
@@ -91,7 +91,7 @@ class RecordSerializer(serializers.Serializer):
     note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class BatchSerializer(serializers.Serializer):
+class BatchSerializer(RequestSerializer):
     households = serializers.ListField(child=IdField(), min_length=1, max_length=1000)
     skip = serializers.ListField(
         child=IdField(),
@@ -116,13 +116,13 @@ BatchResult = inline_serializer(
 )
 
 
-class ReverseSerializer(serializers.Serializer):
+class ReverseSerializer(RequestSerializer):
     reason = TextField(max_length=200)
 
 
-class AdjustSerializer(serializers.Serializer):
+class AdjustSerializer(RequestSerializer):
     household = IdField()
-    points = serializers.IntegerField(min_value=-MAX_ADJUSTMENT, max_value=MAX_ADJUSTMENT)
+    points = SignedPointsField(min_value=-MAX_ADJUSTMENT, max_value=MAX_ADJUSTMENT)
     reason = TextField(max_length=200)
     occurred_on = serializers.DateField(required=False, default=today)
 
