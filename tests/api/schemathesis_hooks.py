@@ -15,6 +15,7 @@ REFUSALS_THAT_NEED_STATE = {
         "future_date",  # after today, which moves
         "before_opening",  # before the household was opened
         "before_earliest_deed",  # before the earliest deed the village records
+        "year_closed",  # in a year the village has closed
         "not_reversible",  # an opening, a reversal or a sale
         "bad_effective_date",  # not after the version in force, or before its meeting
         "empty_version",  # a draft with no active rule
