@@ -24,7 +24,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import TextField, get_in_scope
+from api.fields import IdFilter, RequestSerializer, SignedPointsField, TextField, get_in_scope
 from api.idempotency import idempotent, key_parameter
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
@@ -62,7 +62,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=Case.State.choices)
-    household = django_filters.NumberFilter(field_name="household_id", min_value=1)
+    household = IdFilter(field_name="household_id")
 
     class Meta:
         model = Case
@@ -102,14 +102,14 @@ class CaseDetail(generics.RetrieveAPIView):
         return services.case_finalise(case=case)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(RequestSerializer):
     reason = TextField(max_length=500)
 
 
-class DecideSerializer(serializers.Serializer):
+class DecideSerializer(RequestSerializer):
     decision = serializers.ChoiceField(choices=Case.Decision.choices)
     reason = TextField(max_length=500)
-    points = serializers.IntegerField(
+    points = SignedPointsField(
         required=False,
         allow_null=True,
         min_value=-10_000,

@@ -17,6 +17,7 @@ REFUSALS_THAT_NEED_STATE = {
         "before_earliest_deed",  # before the earliest deed the village records
         "year_closed",  # in a year the village has closed
         "not_reversible",  # an opening, a reversal or a sale
+        "reduced_points",  # a reduced deduction must be smaller than the case's own, of its sign
         "bad_effective_date",  # not after the version in force, or before its meeting
         "empty_version",  # a draft with no active rule
         "unknown_product",  # a product of another shop

@@ -8,6 +8,8 @@ bounds, each method the path does not have) and `EXAMPLES` random valid and inva
 request is sent as generated; its ids are mostly nobody's, so when it meets a 404 it is sent again
 with the ids of its valid parts pointed at real things of village A, so the fuzzed fields reach
 the views and the services. After every write, `reconcile` must still find the books agreeing.
+A stateful run per role then chains requests by the schema's links, for the checks that follow a
+resource from one request to the next.
 
 `tests/api/schemathesis.toml` says what the checks expect and why. The examples are derandomized,
 so a run is the same every time; raise `XIANGFENG_FUZZ_EXAMPLES` locally for a deeper run.
@@ -107,8 +109,9 @@ def aimed(case, world) -> bool:
     collection = case.operation.path.split("/")[2]
     if valid(ParameterLocation.PATH):
         for name in list(case.path_parameters or {}):
-            case.path_parameters[name] = world["board"] if name == "village_code" else world[collection]
-            changed = True
+            real = world["board"] if name == "village_code" else world.get(collection)
+            if real is not None:  # a collection new to this world keeps its generated ids
+                case.path_parameters[name], changed = real, True
     if "Idempotency-Key" in (case.headers or {}) and valid(ParameterLocation.HEADER):
         # A fresh key: hypothesis repeats short keys across examples, which would only meet the
         # "key reused" refusal (test_idempotency covers it) and never reach the shop.
@@ -126,10 +129,14 @@ def aimed(case, world) -> bool:
     return changed
 
 
-def token_of(user):
+def headers_of(request, role) -> dict:
+    """The role's `Authorization` header, with a fresh token; none for anonymous."""
     from accounts.tokens import api_token_create
 
-    return api_token_create(user=user)[0]
+    user = {"clerk": "alice", "shopkeeper": "sam", "anonymous": None}[role]
+    if user is None:
+        return {}
+    return {"Authorization": f"Token {api_token_create(user=request.getfixturevalue(user))[0]}"}
 
 
 FUZZ_SETTINGS = settings(
@@ -145,8 +152,7 @@ FUZZ_SETTINGS = settings(
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_it_holds_under_fuzzing(case, role, request, fuzz_world):
-    user = {"clerk": "alice", "shopkeeper": "sam", "anonymous": None}[role]
-    headers = {"Authorization": f"Token {token_of(request.getfixturevalue(user))}"} if user else {}
+    headers = headers_of(request, role)
     # Every check: see test_it_runs_every_check_schemathesis_has.
     responses = [case.call_and_validate(headers=headers)]
     # Ids nobody has answer 404 before the view reads the rest; aimed at real ones, the rest is read.
@@ -154,3 +160,25 @@ def test_it_holds_under_fuzzing(case, role, request, fuzz_world):
         responses.append(case.call_and_validate(headers=headers))
     if case.method.upper() != "GET" and any(200 <= response.status_code < 300 for response in responses):
         call_command("reconcile", stdout=open(os.devnull, "w"))  # raises on any difference
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_it_holds_through_linked_requests(role, request, fuzz_world):
+    """Schemathesis' stateful phase: requests chained by the schema's links (a rule created, then
+    read and changed), where the checks that follow a resource from one request to the next
+    (`use_after_free`, `ensure_resource_availability`, `object_level_authorization`) have
+    something to follow."""
+    headers = headers_of(request, role)
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            # As `call_and_validate` does: the checks must know which headers are ours, not generated.
+            case.validate_response(response, headers=headers, transport_kwargs=kwargs, recorder=self.recorder)
+            if case.method.upper() != "GET" and 200 <= response.status_code < 300:
+                call_command("reconcile", stdout=open(os.devnull, "w"))
+
+    Workflow.run(settings=settings(FUZZ_SETTINGS, max_examples=3 * EXAMPLES, stateful_step_count=6))
