@@ -145,10 +145,14 @@ class FilterExtension(DjangoFilterExtension):
 
 
 def bound_path_ids(result, generator, request, public):
-    """Ids in paths (`<int:pk>`) as the views read them: 1 to 2**63 - 1, anything else is a 404."""
+    """Ids in paths (`<int:pk>`, named `id`) as the views read them: 1 to 2**63 - 1, anything else is a 404."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
-                if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                if (
+                    parameter["in"] == "path"
+                    and parameter["name"] == "id"
+                    and parameter["schema"].get("type") == "integer"
+                ):
                     parameter["schema"].update(minimum=1, maximum=MAX_ID, format="int64")
     return result

@@ -91,7 +91,7 @@ def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale
         "entries": award_a1.pk,
         "redemptions": sale_a1.pk,
         "cases": case_a2.pk,
-        "board": "nongfeng",
+        "village_code": "nongfeng",
     }
 
 
@@ -109,7 +109,7 @@ def aimed(case, world) -> bool:
     collection = case.operation.path.split("/")[2]
     if valid(ParameterLocation.PATH):
         for name in list(case.path_parameters or {}):
-            real = world["board"] if name == "village_code" else world.get(collection)
+            real = world.get(name, world.get(collection))  # by its name (a village's code), or its collection
             if real is not None:  # a collection new to this world keeps its generated ids
                 case.path_parameters[name], changed = real, True
     if "Idempotency-Key" in (case.headers or {}) and valid(ParameterLocation.HEADER):
