@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api.auth import TokenView
 from cases import api as cases
 from credits import api as credits
+from evidence import api as evidence
 from exchange import api as exchange
 from households import api as households
 from public import api as public
@@ -30,6 +31,7 @@ urlpatterns = [
     path("entries/", cases.EntryCreate.as_view(), name="api-entries"),
     path("entries/batch/", cases.EntryBatch.as_view(), name="api-entries-batch"),
     path("entries/<int:pk>/reverse/", credits.EntryReverse.as_view(), name="api-entry-reverse"),
+    path("entries/<int:pk>/evidence/", evidence.EntryEvidence.as_view(), name="api-entry-evidence"),
     path("adjustments/", cases.AdjustmentCreate.as_view(), name="api-adjustments"),
     path("cases/", cases.CaseList.as_view(), name="api-cases"),
     path("cases/<int:pk>/", cases.CaseDetail.as_view(), name="api-case"),

@@ -17,7 +17,9 @@ class MultipleFileField(forms.FileField):
     """Several files from one input; each is checked for what it really is by `evidence.files`."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        # `capture`: a phone opens its back camera at once (the admin's recording is often done on site).
+        attrs = {"accept": "image/*,application/pdf", "capture": "environment"}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):

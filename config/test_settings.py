@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, served over plain HTTP and hashing fast."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_HTTPS", "0")
 
@@ -21,3 +23,8 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 # Background tasks run at once, inside the request that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Files the tests upload (evidence) go to a folder of their own, never the project's media/,
+# unless a test's command names one (a restore into another site's folder).
+if not os.environ.get("DJANGO_MEDIA_ROOT"):
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="xiangfeng-test-media-"))

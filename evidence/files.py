@@ -95,21 +95,28 @@ def _checked_image(name: str, data: bytes) -> CheckedFile:
     if width * height > MAX_PIXELS:
         raise EvidenceTooManyPixels(name=name, width=width, height=height, limit=MAX_PIXELS // 1_000_000)
     try:
-        image.load()
-        upright = ImageOps.exif_transpose(image)
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
-        # Cut short, or not what its first bytes promised.
+        return _cleaned(name, image)
+    except Exception:
+        # Cut short, not what its first bytes promised, or in a form no browser shows: whatever
+        # the decoder says, it is not a photo we can keep, and the sender is told so (never a 500).
         raise EvidenceWrongType(name=name) from None
-    keep_png = image.format == "PNG"
+
+
+def _cleaned(name: str, image: Image.Image) -> CheckedFile:
+    image.load()
+    upright = ImageOps.exif_transpose(image)
     kept = _without_metadata(upright)
     out = io.BytesIO()
-    if keep_png:
+    if image.format == "PNG":
         kept.save(out, format="PNG", optimize=True, **_kept_info(upright))
         content_type, extension = "image/png", ".png"
     else:
         _jpeg_ready(kept).save(out, format="JPEG", quality=90, **_kept_info(upright))
         content_type, extension = "image/jpeg", ".jpg"
+    # The copy pages show is plain RGB (or grey): a CMYK photo looks wrong in some browsers.
     display = _jpeg_ready(kept.copy())
+    if display.mode == "CMYK":
+        display = display.convert("RGB")
     display.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE))
     small = io.BytesIO()
     display.save(small, format="JPEG", quality=82, optimize=True)

@@ -8,7 +8,7 @@ neither a row nor a file behind.
 """
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -86,6 +86,24 @@ def evidence_add(*, household: Household, file, by, entry: Entry | None = None) 
     if stored is not None:
         stored.extend(names)
     return evidence
+
+
+def entry_with_evidence(write: Callable[[], Entry], *, household: Household, files, by) -> Entry:
+    """Run a ledger write (`entry_record`, `entry_adjust`…) and keep `files` as its entry's evidence,
+    all or nothing: a refused file leaves no entry, a refused entry leaves no file."""
+    files = [check_upload(file) for file in files]  # every file refused before anything is written
+    with evidence_atomic():
+        entry = write()
+        for file in files:
+            evidence_add(household=household, file=file, by=by, entry=entry)
+    return entry
+
+
+def evidence_entry_add(*, entry: Entry, files, by) -> list[Evidence]:
+    """Add evidence to an entry already in the ledger, all the files or none."""
+    files = [check_upload(file) for file in files]
+    with evidence_atomic():
+        return [evidence_add(household=entry.household, file=file, by=by, entry=entry) for file in files]
 
 
 def evidence_link(*, evidence: Evidence, entry: Entry, by) -> Evidence:

@@ -1,14 +1,18 @@
 """Evidence files, served only to who may see the household (`evidence.access`); 404 to anyone else.
 
 Never from a public media URL: the files are read from storage here, after the check, with headers
-that keep them out of shared caches and stop a browser from reading them as anything else.
+that keep them out of shared caches and stop a browser from reading them as anything else. Staff
+are recognised by their session, or by an API token for other systems following the API's links.
 """
 
 import logging
 from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
+from knox.auth import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from evidence.access import may_read
 from evidence.models import Evidence, evidence_storage
@@ -29,7 +33,7 @@ def original(request, public_id):
 
 def _serve(request, public_id, *, original: bool):
     evidence = Evidence.objects.select_related("household").filter(public_id=public_id).first()
-    if evidence is None or not may_read(request, evidence):
+    if evidence is None or not may_read(request, evidence, user=_token_user(request)):
         raise Http404
     if evidence.display and not original:
         name, content_type = evidence.display.name, "image/jpeg"
@@ -47,7 +51,20 @@ def _serve(request, public_id, *, original: bool):
     response["Cache-Control"] = "private, max-age=600"
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_vary_headers(response, ["Authorization"])
     return response
+
+
+def _token_user(request):
+    """The owner of an API token sent as `Authorization: Token …`, for other systems following the
+    API's file links; None without one. A wrong or expired token opens nothing (a plain 404)."""
+    if request.user.is_authenticated or "HTTP_AUTHORIZATION" not in request.META:
+        return None
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
 
 
 def _with_extension(name: str, content_type: str) -> str:

@@ -10,10 +10,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from credits.admin.household import REVERSIBLE_KINDS
 from credits.admin.pages import form_page
@@ -22,6 +23,8 @@ from credits.models import Domain, Entry
 from credits.resources import EntryExportResource
 from credits.selectors import catalogues_for
 from credits.services import entry_reverse
+from evidence.forms import EvidenceForm
+from evidence.services import evidence_entry_add
 from households.admin import AppendOnlyAdmin, HouseholdRowSearch, VillageListFilter, may_write, person
 from households.errors import DomainError
 from households.exports import SheetExportMixin
@@ -120,6 +123,7 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
     @admin.display(description=gettext_lazy("recorded by"), ordering="recorded_by")
     def recorder(self, entry):
         return person(entry.recorded_by)
+
     # Counting a county's whole ledger on every page would be slow, and nobody needs the total.
     show_full_result_count = False
     fields = (
@@ -139,6 +143,7 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
         "created_at",
         "reverses",
         "reversed_by",
+        "evidence_shown",
     )
     readonly_fields = fields
 
@@ -146,19 +151,37 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
         return [EntryExportResource]
 
     def get_queryset(self, request):
-        return Entry.objects.filter(household__village__in=villages_for(request.user)).select_related(
-            "household", "recorded_by", "reverses", "reversal"
+        return (
+            Entry.objects.filter(household__village__in=villages_for(request.user))
+            .select_related("household", "recorded_by", "reverses", "reversal")
+            .prefetch_related("evidence")
         )
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path("<int:object_id>/reverse/", self.admin_site.admin_view(self.reverse_view), name=f"{name}_reverse"),
+            path(
+                "<int:object_id>/evidence/",
+                self.admin_site.admin_view(self.add_evidence_view),
+                name=f"{name}_evidence",
+            ),
             *super().get_urls(),
         ]
 
     def has_reverse_permission(self, request, entry) -> bool:
         return request.user.has_perm("credits.add_entry") and may_write(request, entry.household.village_id)
+
+    def has_add_evidence_permission(self, request, entry) -> bool:
+        return request.user.has_perm("evidence.add_evidence") and may_write(request, entry.household.village_id)
+
+    @admin.display(description=gettext_lazy("evidence"))
+    def evidence_shown(self, entry):
+        # Prefetched with the entry; each thumbnail opens the file through the view that checks who asks.
+        items = list(entry.evidence.all())
+        return (
+            render_to_string("evidence/_thumbnails.html", {"evidence": items, "open_original": True}) if items else "-"
+        )
 
     @admin.display(description=gettext_lazy("points"), ordering="points")
     def points_signed(self, entry):
@@ -180,6 +203,7 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
                 and obj.household.active
                 and self.has_reverse_permission(request, obj)
             )
+            context["can_add_evidence"] = self.has_add_evidence_permission(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def reverse_view(self, request, object_id):
@@ -208,4 +232,36 @@ class EntryAdmin(SheetExportMixin, HouseholdRowSearch, AppendOnlyAdmin):
             submit_label=_("Reverse"),
             household=entry.household,
             entry=entry,
+        )
+
+    def add_evidence_view(self, request, object_id):
+        """Add photos or documents to an entry already in the ledger; the entry itself is not touched."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        entry = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_add_evidence_permission(request, entry):
+            raise PermissionDenied
+        form = EvidenceForm(request.POST, request.FILES) if request.method == "POST" else EvidenceForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                added = evidence_entry_add(entry=entry, files=form.evidence(), by=request.user)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                message = ngettext(
+                    "%(count)d file was added to entry #%(entry)s.",
+                    "%(count)d files were added to entry #%(entry)s.",
+                    len(added),
+                )
+                self.message_user(request, message % {"count": len(added), "entry": entry.pk}, messages.SUCCESS)
+                return redirect("admin:credits_entry_change", entry.pk)
+        return form_page(
+            self,
+            request,
+            form=form,
+            title=_("Add evidence to entry #%(entry)s") % {"entry": entry.pk},
+            submit_label=_("Add"),
+            household=entry.household,
+            entry=entry,
+            cancel_url=reverse("admin:credits_entry_change", args=[entry.pk]),
         )

@@ -24,6 +24,7 @@ from credits import services
 from credits.forms import MAX_ADJUSTMENT
 from credits.models import Entry
 from credits.selectors import rules_for
+from evidence.api import EvidenceSerializer
 from households.selectors import households_for
 
 
@@ -32,13 +33,14 @@ class EntrySerializer(serializers.ModelSerializer):
     recorded_late = serializers.BooleanField(
         read_only=True, help_text="Recorded more than two weeks after the deed (补记); statements mark it."
     )
+    evidence = EvidenceSerializer(many=True, read_only=True, help_text="Photos and documents of the entry.")
 
     class Meta:
         model = Entry
         fields = [
             "id", "household", "kind", "rule", "rule_name", "domain_name", "rule_standard", "points",
             "score_after", "balance_after", "occurred_on", "note", "recorded_by", "created_at", "recorded_late",
-            "reverses",
+            "reverses", "evidence",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -75,7 +77,7 @@ class HouseholdEntries(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
         household = _ledger_household(self.request.user, self.kwargs["pk"])
-        return household.entries.select_related("recorded_by").order_by("-id")
+        return household.entries.select_related("recorded_by").prefetch_related("evidence").order_by("-id")
 
 
 def today():

@@ -34,6 +34,7 @@ from cases.services import case_object, finalise_due
 from credits.models import Entry
 from credits.selectors import fingerprint_time, household_fingerprint, standing, statement, year_points_by_domain
 from evidence.access import evidence_grant
+from evidence.selectors import evidence_by_entry
 from exchange.selectors import household_redemptions
 from households.errors import DomainError
 from households.models import Household, Village
@@ -198,10 +199,12 @@ def _record(request, household: Household, *, by_pin: bool):
     else:
         page = Paginator(statement(household), PAGE_SIZE).get_page(request.GET.get("page"))
         recent = list(household_redemptions(household)[: RECENT_REDEMPTIONS + 1])
+        # The photos and documents of the page's entries, in one query.
+        evidence = evidence_by_entry(entry.pk for entry in page)
         context.update(
             page=page,
             page_query="",
-            entries=[_statement_row(entry) for entry in page],
+            entries=[_statement_row(entry, evidence.get(entry.pk, [])) for entry in page],
             redemptions=recent[:RECENT_REDEMPTIONS],
             more_redemptions=len(recent) > RECENT_REDEMPTIONS,
         )
@@ -223,12 +226,13 @@ def _with_objection_urls(cases, household: Household, *, by_pin: bool):
     return cases
 
 
-def _statement_row(entry: Entry) -> dict:
+def _statement_row(entry: Entry, evidence: list) -> dict:
     # Both sides of a reversal come with the page (`statement` selects them): no query per row.
     return {
         "entry": entry,
         "title": entry.rule_name or entry.get_kind_display(),
         "reversed": getattr(entry, "reversal", None) is not None,
+        "evidence": evidence,
     }
 
 

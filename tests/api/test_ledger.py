@@ -20,7 +20,7 @@ HOUSEHOLD_FIELDS = {
 ENTRY_FIELDS = {
     "id", "household", "kind", "rule", "rule_name", "domain_name", "rule_standard", "points",
     "score_after", "balance_after",
-    "occurred_on", "note", "recorded_by", "created_at", "recorded_late", "reverses",
+    "occurred_on", "note", "recorded_by", "created_at", "recorded_late", "reverses", "evidence",
 }  # fmt: skip
 
 
@@ -95,7 +95,7 @@ def test_it_lists_a_households_entries_newest_first_with_filters(api, olivia, al
         "id": 0, "household": a1.pk, "kind": "deduction", "rule": deduction.pk, "rule_name": "测试扣分",
         "domain_name": deduction.domain.name, "rule_standard": deduction.description, "points": -5,
         "score_after": 97, "balance_after": 97, "occurred_on": today().isoformat(), "note": "",
-        "recorded_by": "alice", "created_at": "", "recorded_late": False, "reverses": None,
+        "recorded_by": "alice", "created_at": "", "recorded_late": False, "reverses": None, "evidence": [],
     }  # fmt: skip
     assert body["results"][1]["recorded_late"] is True  # last year's deed, recorded today
 

@@ -57,3 +57,20 @@ def photo():
 @pytest.fixture
 def pdf():
     return upload(PDF, "村民代表会议纪要.pdf", "application/pdf")
+
+
+@pytest.fixture
+def straight(village_a):
+    """农丰村 records deductions and adjustments straight into the ledger: no notice, no approval."""
+    from cases.models import ProcessSettings
+
+    settings, _created = ProcessSettings.objects.update_or_create(
+        village=village_a,
+        defaults={
+            "notice_deductions": False,
+            "notice_negative_adjustments": False,
+            "approve_adjustments": False,
+            "approval_threshold": None,
+        },
+    )
+    return settings

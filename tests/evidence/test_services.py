@@ -207,3 +207,39 @@ def test_it_refuses_to_delete_evidence_of_an_entry_in_the_ledger(a1, alice, awar
         evidence_delete(evidence=evidence, by=alice)
 
     assert Evidence.objects.filter(pk=evidence.pk).exists() and len(stored_files(media)) == 2
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_it_refuses_a_photo_cut_short(a1, alice, media, fmt):
+    whole = image_bytes(fmt, size=(300, 200))
+
+    with pytest.raises(EvidenceWrongType):
+        evidence_add(household=a1, file=upload(whole[: len(whole) // 2], f"cut.{fmt.lower()}"), by=alice)
+
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_damaged_photo_is_kept_or_refused_never_a_failure(a1, alice, fmt):
+    whole = image_bytes(fmt, size=(300, 200))
+    for at in range(2, len(whole) - 8, max(1, len(whole) // 40)):
+        damaged = whole[:at] + bytes([whole[at] ^ 0xFF]) + whole[at + 1 :]
+        try:
+            evidence_add(household=a1, file=upload(damaged, f"damaged.{fmt.lower()}"), by=alice)
+        except EvidenceWrongType:
+            pass  # a clear refusal is as good as a cleaned copy; anything else would be a 500
+
+
+def test_it_shows_a_cmyk_photo_in_rgb(a1, alice):
+    evidence = evidence_add(household=a1, file=upload(image_bytes(mode="CMYK", color=(0, 200, 200, 0))), by=alice)
+
+    assert Image.open(io.BytesIO(read_stored(evidence.display))).mode == "RGB"
+
+
+def test_it_keeps_a_transparent_png_and_shows_it_on_white(a1, alice):
+    data = image_bytes("PNG", size=(40, 40), mode="RGBA", color=(255, 0, 0, 0))
+
+    evidence = evidence_add(household=a1, file=upload(data, "logo.png", "image/png"), by=alice)
+
+    assert Image.open(io.BytesIO(read_stored(evidence.file))).mode == "RGBA"
+    assert Image.open(io.BytesIO(read_stored(evidence.display))).getpixel((5, 5)) == (255, 255, 255)
