@@ -24,6 +24,11 @@ REFUSALS_THAT_NEED_STATE = {
         "price_changed",  # the price changed since the counter showed it
         "bad_quantity",  # lines of one product adding up to more than 999: JSON Schema cannot sum
         "idempotency_key_reused",  # the key was used for another request
+        # An uploaded file's content, which a schema cannot describe: what it really is, its size.
+        "evidence_wrong_type",
+        "evidence_too_large",
+        "evidence_too_many_pixels",
+        "evidence_empty",
     },
 }
 
