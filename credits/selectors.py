@@ -85,13 +85,13 @@ def reversal_mismatches() -> list[tuple[int, str, str]]:
 
 
 # Each household's cached points per year must equal the sum of that year's entries toward the
-# score, the opening entry excepted. Written as two outer joins, not one FULL JOIN, for SQLite
-# versions before 3.39.
+# score, the opening entry and year restarts excepted. Written as two outer joins, not one FULL JOIN,
+# for SQLite versions before 3.39.
 YEAR_SQL = """
 WITH sums AS (
     SELECT household_id, {year} AS year, SUM(points) AS points
     FROM credits_entry
-    WHERE in_score AND kind <> 'opening'
+    WHERE in_score AND kind NOT IN ('opening', 'restart')
     GROUP BY household_id, {year}
 )
 SELECT s.household_id, s.year, COALESCE(y.points, 0), s.points
@@ -163,7 +163,7 @@ def year_points_by_domain(household: Household, *, year: int) -> list[tuple[str 
     recorded; None for the points outside the catalogue (adjustments)."""
     rows = (
         household.entries.filter(in_score=True, occurred_on__year=year)
-        .exclude(kind=Entry.Kind.OPENING)
+        .exclude(kind__in=[Entry.Kind.OPENING, Entry.Kind.RESTART])
         .values("domain_name")
         .annotate(points=Sum("points"), first=Min("id"))
         .order_by("first")

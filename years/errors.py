@@ -36,3 +36,11 @@ class BadExpiry(DomainError):
         "An expiry needs a share from 1 to 100 per cent and a date in %(next)s or later; "
         "a balance that carries on needs neither."
     )
+
+
+class BalanceAlreadyExpired(DomainError):
+    code = "balance_already_expired"
+    default_message = _(
+        "The balance of %(year)s already expired on %(date)s under the earlier close; "
+        "close the year again with the balance carrying on."
+    )

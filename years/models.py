@@ -47,6 +47,9 @@ class YearClose(models.Model):
         _("share of the balance that expires (%)"), null=True, blank=True
     )
     expire_on = models.DateField(_("expires on"), null=True, blank=True)
+    # The ledger's newest entry when the close read it: what a household spends afterwards has a
+    # greater id (its writer waited for the close's locks), and is taken from the expiring points.
+    last_entry_id = models.BigIntegerField(_("last entry at the close"), default=0, editable=False)
     # When the balance's expiry was written to the ledger; empty while it is still to come.
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), default=0)

@@ -23,6 +23,11 @@ class Entry(models.Model):
         REDEMPTION = "redemption", _("redemption")
         REVERSAL = "reversal", _("reversal")
         ADJUSTMENT = "adjustment", _("adjustment")
+        # Written by a village's year close (years.services): the score set back to the base for the
+        # new year, the balance given back beside it when it carries on, and the balance expiring.
+        RESTART = "restart", _("year restart")
+        CARRYOVER = "carryover", _("balance carried over")
+        EXPIRY = "expiry", _("balance expiry")
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="entries", verbose_name=_("household")
@@ -73,7 +78,8 @@ class Entry(models.Model):
                 name="entry_reversal_points_at_entry",
             ),
             models.CheckConstraint(
-                condition=models.Q(in_score=True) | models.Q(kind__in=["redemption", "reversal"]),
+                condition=models.Q(in_score=True)
+                | models.Q(kind__in=["redemption", "reversal", "carryover", "expiry"]),
                 name="entry_only_spending_outside_score",
             ),
             models.CheckConstraint(
@@ -86,6 +92,17 @@ class Entry(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind="redemption", points__lt=0) | ~models.Q(kind="redemption"),
                 name="entry_redemption_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="expiry", points__lt=0) | ~models.Q(kind="expiry"),
+                name="entry_expiry_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_score=False) | ~models.Q(kind__in=["carryover", "expiry"]),
+                name="entry_balance_kinds_outside_score",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_score=True) | ~models.Q(kind="restart"), name="entry_restart_in_score"
             ),
         ]
         indexes = [
@@ -104,8 +121,9 @@ class Entry(models.Model):
         """Recorded weeks after the deed (补记): statements mark it, so a bank book read in recording
         order explains an older date below a newer one. A reversal keeps the date of the deed it
         undoes, spending is dated the day it is recorded, and an opening is dated the day the
-        household joined the scheme (a paper book carried over opens in the past), so none counts."""
-        if self.kind in (self.Kind.OPENING, self.Kind.REVERSAL, self.Kind.REDEMPTION):
+        household joined the scheme (a paper book carried over opens in the past), so none counts;
+        nor do the entries a year close writes, dated on the day the new year starts or expires."""
+        if self.kind not in (self.Kind.AWARD, self.Kind.DEDUCTION, self.Kind.ADJUSTMENT):
             return False
         return timezone.localdate(self.created_at) - self.occurred_on > LATE_RECORDING
 
@@ -114,7 +132,8 @@ class YearScore(models.Model):
     """A household's points of one calendar year, cached beside its score for rankings and the board.
 
     The sum of the household's entries toward the score whose deed fell in that year, the opening
-    entry excepted (a household opened this year has not earned its base). Written only by the
+    entry excepted (a household opened this year has not earned its base), and so is a year
+    restart (the base the new year starts from, not points earned in it). Written only by the
     ledger's services, with the entries, and proved by `reconcile`.
     """
 

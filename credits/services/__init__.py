@@ -32,6 +32,7 @@ from credits.services.ledger import (
     entry_spend,
 )
 from credits.services.openings import NewHousehold, household_open, household_open_batch
+from credits.services.year_start import entry_expire, entry_year_restart
 
 __all__ = [
     "DOMAIN_FIELDS",
@@ -46,11 +47,13 @@ __all__ = [
     "domain_update",
     "ensure_keeps",
     "entry_adjust",
+    "entry_expire",
     "entry_record",
     "entry_record_batch",
     "entry_refund",
     "entry_reverse",
     "entry_spend",
+    "entry_year_restart",
     "household_open",
     "household_open_batch",
     "minutes_suffix",

@@ -209,6 +209,8 @@ def entry_reverse(*, entry: Entry, reason: str, by, at: datetime | None = None) 
             raise NotReversible(_("An opening entry cannot be reversed; record an adjustment instead."))
         if entry.kind == Kind.REDEMPTION:
             raise NotReversible(_("Spending at the shop is undone by voiding the redemption."))
+        if entry.kind in (Kind.RESTART, Kind.CARRYOVER, Kind.EXPIRY):
+            raise NotReversible(_("The year close wrote this entry; record an adjustment instead."))
         return _reverse_locked(entry=entry, household=household, reason=reason, by=by, at=at)
 
 
@@ -389,7 +391,7 @@ def _post(
         raise HouseholdClosed(number=household.number)
     household.score += score_delta
     household.balance += points
-    if in_score and kind != Kind.OPENING:
+    if in_score and kind not in (Kind.OPENING, Kind.RESTART):
         _add_to_year([household], year=occurred_on.year, points=points)
     entry.save(force_insert=True)
     return entry

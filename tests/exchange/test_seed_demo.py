@@ -71,7 +71,9 @@ def test_it_loads_a_village_with_a_year_of_reconciled_history():
 
     today = timezone.localdate()
     entries = Entry.objects.filter(household__village=village)
-    assert set(entries.values_list("kind", flat=True)) == set(Entry.Kind)
+    # The demo closes no year yet: a year close's restart, carry-over and expiry are not among its kinds.
+    year_close_kinds = {Entry.Kind.RESTART, Entry.Kind.CARRYOVER, Entry.Kind.EXPIRY}
+    assert set(entries.values_list("kind", flat=True)) == set(Entry.Kind) - year_close_kinds
     assert not entries.filter(occurred_on__gt=today).exists()
     assert entries.filter(kind="opening").earliest("occurred_on").occurred_on == today - timedelta(days=365)
     assert entries.count() > 4000
