@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class YearsConfig(AppConfig):
     name = "years"
-    verbose_name = _("Year close")
+    verbose_name = _("Village years")

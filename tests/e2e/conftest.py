@@ -43,6 +43,7 @@ def roles(transactional_db):
         "cases.migrations.0002_roles",
         "households.migrations.0004_full_phone_permission",
         "evidence.migrations.0002_roles",
+        "years.migrations.0004_roles",
     ):
         for role, perms in import_module(migration).ROLES.items():
             group, _created = Group.objects.get_or_create(name=role)
