@@ -13,6 +13,7 @@ from evidence import api as evidence
 from exchange import api as exchange
 from households import api as households
 from public import api as public
+from years import api as years
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -45,6 +46,9 @@ urlpatterns = [
     path("redemptions/", exchange.RedemptionList.as_view(), name="api-redemptions"),
     path("redemptions/<int:pk>/", exchange.RedemptionDetail.as_view(), name="api-redemption"),
     path("redemptions/<int:pk>/void/", exchange.RedemptionVoid.as_view(), name="api-redemption-void"),
+    path("villages/<int:pk>/years/<int:year>/", years.YearFigures.as_view(), name="api-village-year"),
+    path("year-closes/", years.YearCloseList.as_view(), name="api-year-closes"),
+    path("year-closes/<int:pk>/", years.YearCloseDetail.as_view(), name="api-year-close"),
     path("board/<str:village_code>/", public.BoardView.as_view(), name="api-board"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
