@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +19,7 @@ from exchange.selectors import products_on_sale, recent_redemptions, shops_for
 from exchange.services import redemption_create
 from households.errors import DomainError
 from households.models import Household
-from households.selectors import card_token_in, household_numbered, household_search, star_levels, stars_for
+from households.selectors import card_token_in, household_numbered, household_search, year_stars_of
 
 SEARCH_LIMIT = 20
 
@@ -103,15 +104,15 @@ def household_counter(request, shop_id: int, household_id: int):
         household.refresh_from_db(fields=["score", "balance", "active"])
     else:
         form = RedemptionForm(products=list(products_on_sale(shop)), initial={"key": new_key()})
-    levels = star_levels(household.village_id)
+    stars, most_stars = year_stars_of([household], timezone.localdate().year)[household.pk]
     return render(
         request,
         "exchange/household.html",
         {
             "shop": shop,
             "household": household,
-            "stars": stars_for(household.score, levels),
-            "most_stars": max((stars for stars, _min in levels), default=0),
+            "stars": stars,
+            "most_stars": most_stars,
             "form": form,
             "rows": form.rows(),
         },

@@ -8,6 +8,7 @@ keep the village.
 
 import django_filters
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from api.scope import readable_households, readable_villages
 from credits.services import household_open
 from households import services
 from households.models import Household, Village
-from households.selectors import household_search, may_change_village, phone_for, star_levels_of, stars_for
+from households.selectors import household_search, may_change_village, phone_for, year_stars_of
 
 
 class VillageSerializer(serializers.ModelSerializer):
@@ -59,13 +60,13 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return phone_for(self.context["request"].user, household.phone)
 
     def get_star(self, household) -> int:
-        levels = self.context.get("levels") or star_levels_of([household.village_id])
-        return stars_for(household.score, levels[household.village_id])
+        stars = self.context.get("stars") or year_stars_of([household], timezone.localdate().year)
+        return stars[household.pk][0]
 
 
 def household_context(households) -> dict:
-    """The star levels of the villages on a page of households, in one query."""
-    return {"levels": star_levels_of({household.village_id for household in households})}
+    """The stars of a page of households, from this year's points, in two queries."""
+    return {"stars": year_stars_of(households, timezone.localdate().year)}
 
 
 class HouseholdCreateSerializer(RequestSerializer):

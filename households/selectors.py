@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from households.models import Household, StarLevel, Village, mask_phone, number_key
 
@@ -139,15 +140,45 @@ def stars_for_year(points: int, levels: list[tuple[int, int]]) -> int:
     return stars_for(settings.XIANGFENG_BASE_SCORE + points, levels)
 
 
-def star_counts(village_id: int, levels: list[tuple[int, int]]) -> dict[int, int]:
-    """How many active households of the village hold each star level (0 included), in one query."""
-    households = Household.objects.filter(village_id=village_id, active=True)
+def year_points_of(household_ids: Iterable[int], year: int) -> dict[int, int]:
+    """Each household's points of `year` (the ledger's cached `YearScore`, read through the
+    household's side so this layer needs no import of the ledger); 0 for one with none. One query."""
+    ids = list(household_ids)
+    points = dict.fromkeys(ids, 0)
+    if ids:
+        rows = Household.objects.filter(pk__in=ids, year_scores__year=year).values_list("pk", "year_scores__points")
+        points.update(rows)
+    return points
+
+
+def year_stars_of(households: Iterable[Household], year: int) -> dict[int, tuple[int, int]]:
+    """(stars, most stars of its village's scheme) of each household from its points of `year`; two queries."""
+    households = list(households)
+    levels = star_levels_of({household.village_id for household in households})
+    points = year_points_of([household.pk for household in households], year)
+    return {
+        household.pk: (
+            stars_for_year(points[household.pk], levels[household.village_id]),
+            max((stars for stars, _min in levels[household.village_id]), default=0),
+        )
+        for household in households
+    }
+
+
+def star_counts(village_id: int, levels: list[tuple[int, int]], *, year: int) -> dict[int, int]:
+    """How many active households of the village hold each star level (0 included) by their points
+    of `year`, in one query."""
+    households = Household.objects.filter(village_id=village_id, active=True).annotate(
+        this_year=FilteredRelation("year_scores", condition=Q(year_scores__year=year)),
+        year_points=Coalesce("this_year__points", 0),
+    )
+    base = settings.XIANGFENG_BASE_SCORE
     cases = {}
     for stars in [0, *(stars for stars, _min in levels)]:
         # A household holds exactly `stars` when it reaches that level and no higher one.
-        reached = Q() if stars == 0 else Q(score__gte=dict(levels)[stars])
+        reached = Q() if stars == 0 else Q(year_points__gte=dict(levels)[stars] - base)
         higher = [min_score for s, min_score in levels if s > stars]
-        condition = reached & ~Q(score__gte=min(higher)) if higher else reached
+        condition = reached & ~Q(year_points__gte=min(higher) - base) if higher else reached
         cases[f"s{stars}"] = Count("pk", filter=condition)
     totals = households.aggregate(**cases)
     return {int(key[1:]): value for key, value in totals.items()}

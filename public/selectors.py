@@ -16,7 +16,7 @@ from cases.models import Case, ProcessSettings
 from credits.models import Entry, YearScore
 from credits.selectors import fingerprint_time, village_fingerprint
 from households.models import Village
-from households.selectors import star_counts, star_levels, stars_for
+from households.selectors import star_counts, star_levels, stars_for_year
 from public.models import BoardSettings
 
 # Two-character surnames (复姓) still met today; any other name's surname is its first character.
@@ -116,7 +116,7 @@ def village_board(village: Village, *, today: date | None = None) -> Board:
     if options.show_red_list:
         red_list = _red_list(village, today.year, options.red_list_size, levels, name_of)
     if options.show_stars:
-        counts = star_counts(village.pk, levels)
+        counts = star_counts(village.pk, levels, year=today.year)
         stars = [StarCount(level, min_score, counts.get(level, 0)) for level, min_score in reversed(levels)]
         without_stars = counts.get(0, 0)
     if options.show_recent:
@@ -155,14 +155,14 @@ def _red_list(village, year, size, levels, name_of) -> list[RankedHousehold]:
     rows = (
         YearScore.objects.filter(village=village, year=year, points__gt=0, household__active=True)
         .order_by("-points", "household__number")
-        .values_list("points", "household__number", "household__head_name", "household__score")[:size]
+        .values_list("points", "household__number", "household__head_name")[:size]
     )
     ranked: list[RankedHousehold] = []
-    for position, (points, number, head_name, score) in enumerate(rows, start=1):
+    for position, (points, number, head_name) in enumerate(rows, start=1):
         rank = ranked[-1].rank if ranked and ranked[-1].points == points else position
         ranked.append(
             RankedHousehold(
-                rank=rank, number=number, name=name_of(head_name), stars=stars_for(score, levels), points=points
+                rank=rank, number=number, name=name_of(head_name), stars=stars_for_year(points, levels), points=points
             )
         )
     return ranked

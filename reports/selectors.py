@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
 from credits.models import Domain, Entry
 from exchange.models import Product, RedemptionLine
 from households.models import Household, Village
-from households.selectors import group_order, star_levels_of, stars_for
+from households.selectors import group_order, star_levels_of, stars_for_year
 
 Kind = Entry.Kind
 # The two sides of the catalogue, reversals counted against what they undo.
@@ -265,17 +265,22 @@ def _participation(ids, period: Period, by_village: dict[int, VillageFigures]) -
 
 
 def _stars(ids) -> list[tuple[int, int]]:
-    """Open households by star level, each village by its own thresholds: households counted by score."""
+    """Open households by star level, each village by its own thresholds, from this year's points."""
     levels = star_levels_of(ids)
     counts: dict[int, int] = defaultdict(int)
+    year = timezone.localdate().year
     rows = (
         Household.objects.filter(village_id__in=ids, active=True)
-        .values_list("village_id", "score")
+        .annotate(
+            this_year=FilteredRelation("year_scores", condition=Q(year_scores__year=year)),
+            year_points=Coalesce("this_year__points", 0),
+        )
+        .values_list("village_id", "year_points")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for village_id, score, n in rows:
-        counts[stars_for(score, levels[village_id])] += n
+    for village_id, points, n in rows:
+        counts[stars_for_year(points, levels[village_id])] += n
     most = max((stars for scheme in levels.values() for stars, _min in scheme), default=0)
     return [(stars, counts.get(stars, 0)) for stars in range(most + 1)]
 

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from credits.models import Entry, YearScore
 from households.models import Household, Village
 from households.selectors import star_levels, stars_for_year
-from years.models import YearClose
+from years.models import YearClose, YearSnapshot
 
 
 @dataclass(frozen=True)
@@ -87,3 +87,14 @@ def live_figures(village: Village, year: int) -> list[HouseholdYear]:
             )
         )
     return figures
+
+
+def latest_closed_year(household: Household) -> YearSnapshot | None:
+    """The household's figures of the latest year its village has closed (and not reopened), if any;
+    one query."""
+    return (
+        YearSnapshot.objects.filter(household=household, close__reopened_at__isnull=True)
+        .select_related("close")
+        .order_by("-close__year")
+        .first()
+    )

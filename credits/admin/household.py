@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,7 +28,7 @@ from households.admin import HouseholdAdmin, may_write, writable_village_ids
 from households.errors import DomainError
 from households.forms import HouseholdOpenForm
 from households.models import Household
-from households.selectors import star_levels, star_levels_of, stars_for, villages_for
+from households.selectors import villages_for, year_stars_of
 from households.templatetags.stars import draw_stars
 
 STATEMENT_PAGE_SIZE = 50
@@ -44,11 +45,9 @@ class StarredChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        levels = star_levels_of({household.village_id for household in self.result_list})
+        stars = year_stars_of(self.result_list, timezone.localdate().year)
         for household in self.result_list:
-            scheme = levels[household.village_id]
-            household.stars = stars_for(household.score, scheme)
-            household.most_stars = scheme[-1][0] if scheme else 0
+            household.stars, household.most_stars = stars[household.pk]
 
 
 class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
@@ -284,7 +283,7 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         return household
 
     def _stars(self, household) -> int:
-        return stars_for(household.score, star_levels(household.village_id))
+        return year_stars_of([household], timezone.localdate().year)[household.pk][0]
 
     def record_write(self, request, *, households, **fields) -> list[Entry]:
         """Record a rule for the households; the entries that reached the ledger.

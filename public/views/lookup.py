@@ -38,10 +38,11 @@ from evidence.selectors import evidence_by_entry
 from exchange.selectors import household_redemptions
 from households.errors import DomainError
 from households.models import Household, Village
-from households.selectors import star_levels, stars_for
+from households.selectors import star_levels, stars_for_year, year_points_of
 from public.errors import LookupLocked
 from public.forms import LookupForm, ObjectionForm
 from public.services import lookup_by_pin
+from years.selectors import latest_closed_year
 
 GRANT = "lookup"
 PAGE_SIZE = 20
@@ -169,8 +170,9 @@ def _record(request, household: Household, *, by_pin: bool):
         household.refresh_from_db(fields=["score", "balance", "chain_head"])
     year = timezone.localdate().year
     levels = star_levels(household.village_id)
-    stars = stars_for(household.score, levels)
+    stars = stars_for_year(year_points_of([household.pk], year)[household.pk], levels)
     most_stars = max((level for level, _min in levels), default=0)
+    closed_year = latest_closed_year(household)
     show = "redemptions" if request.GET.get("show") == "redemptions" else "statement"
     # Adjustments (no domain) last, where each database sorts its NULLs.
     by_domain = sorted(year_points_by_domain(household, year=year), key=lambda row: row[0] is None)
@@ -183,6 +185,9 @@ def _record(request, household: Household, *, by_pin: bool):
         "standing": standing(household, year=year) if household.active else None,
         "stars": stars,
         "star_marks": "★" * stars + "☆" * max(most_stars - stars, 0),
+        # The stars of the latest closed year, as frozen at its close.
+        "closed_year": closed_year,
+        "closed_year_marks": closed_year and "★" * closed_year.stars + "☆" * max(most_stars - closed_year.stars, 0),
         "by_domain": [(name or _("Adjustments"), points) for name, points in by_domain],
         "year_total": sum(points for _name, points in by_domain),
         "show": show,

@@ -1,5 +1,7 @@
 """Star levels (星级文明户): thresholds per village, kept by its clerks on the village's admin page."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,9 +9,10 @@ from django.urls import reverse
 
 from credits.services import entry_adjust
 from households.models import StarLevel, Village
-from households.selectors import star_counts, star_levels, star_levels_of, stars_for
+from households.selectors import star_counts, star_levels, star_levels_of, stars_for, year_stars_of
 from households.services import household_close
 from public.models import BoardSettings
+from tests.credits.ledger import today
 from tests.factories import open_household
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +134,22 @@ def test_it_counts_the_active_households_at_each_level(village_a, village_b, ali
     household_close(household=with_score(village_a, alice, 160), by=alice)
     with_score(village_b, bob, 150)
 
-    assert star_counts(village_a.pk, DEFAULTS) == {0: 2, 1: 1, 2: 2, 3: 0, 4: 0, 5: 2}
+    assert star_counts(village_a.pk, DEFAULTS, year=today().year) == {0: 2, 1: 1, 2: 2, 3: 0, 4: 0, 5: 2}
+
+
+def test_stars_read_the_years_points_not_the_lifetime_score(client, village_a, alice, a1):
+    """150 points earned in an earlier year made a lifetime score of 250; this year a1 has 10."""
+    entry_adjust(household=a1, points=150, reason="往年的积分", by=alice, occurred_on=date(today().year - 1, 6, 1))
+    entry_adjust(household=a1, points=10, reason="今年的积分", by=alice)
+    a1.refresh_from_db()
+    assert a1.score == 260
+
+    assert year_stars_of([a1], today().year)[a1.pk] == (1, 5)
+    assert year_stars_of([a1], today().year - 1)[a1.pk] == (5, 5)
+    assert star_counts(village_a.pk, DEFAULTS, year=today().year) == {0: 0, 1: 1, 2: 0, 3: 0, 4: 0, 5: 0}
+    client.force_login(alice)
+    statement = client.get(reverse("admin:households_household_statement", args=[a1.pk])).content.decode()
+    assert 'title="1"' in statement
 
 
 # The admin: the clerk keeps their village's levels and board, nothing else of it
