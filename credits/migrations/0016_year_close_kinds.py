@@ -21,7 +21,7 @@ def put_back_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credits', '0014_roster_import'),
+        ('credits', '0015_version_minutes'),
         ('households', '0011_village_closed_year'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
