@@ -35,6 +35,7 @@ from config.wsgi import application
 from credits.services import entry_record
 from tests.api import schemathesis_hooks
 from tests.credits.ledger import today
+from years.services import year_close
 
 EXAMPLES = int(os.environ.get("XIANGFENG_FUZZ_EXAMPLES", "10"))
 ROLES = ["clerk", "shopkeeper", "anonymous"]
@@ -75,6 +76,8 @@ def _keep_the_test_connection():
 def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale_a1):
     award_a1 = entry_record(household=a1, rule=award, occurred_on=today(), by=alice)
     (case_a2,) = record(households=[a2], rule=deduction, occurred_on=today(), by=alice).cases
+    # A year long past closed, so the year closes' paths reach a real one.
+    close = year_close(village=a1.village, year=today().year - 3, by=alice)
     return {
         "household": a1.pk,
         "shop": shop_a.pk,
@@ -91,6 +94,9 @@ def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale
         "entries": award_a1.pk,
         "redemptions": sale_a1.pk,
         "cases": case_a2.pk,
+        "villages": a1.village_id,
+        "year-closes": close.pk,
+        "year": today().year,
         "village_code": "nongfeng",
     }
 
