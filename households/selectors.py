@@ -140,6 +140,14 @@ def stars_for_year(points: int, levels: list[tuple[int, int]]) -> int:
     return stars_for(settings.XIANGFENG_BASE_SCORE + points, levels)
 
 
+def with_year_points(households: QuerySet[Household], year: int) -> QuerySet[Household]:
+    """The households, each with `year_points`: its points of `year` (0 for none), in the same query."""
+    return households.annotate(
+        this_year=FilteredRelation("year_scores", condition=Q(year_scores__year=year)),
+        year_points=Coalesce("this_year__points", 0),
+    )
+
+
 def year_points_of(household_ids: Iterable[int], year: int) -> dict[int, int]:
     """Each household's points of `year` (the ledger's cached `YearScore`, read through the
     household's side so this layer needs no import of the ledger); 0 for one with none. One query."""
@@ -168,10 +176,7 @@ def year_stars_of(households: Iterable[Household], year: int) -> dict[int, tuple
 def star_counts(village_id: int, levels: list[tuple[int, int]], *, year: int) -> dict[int, int]:
     """How many active households of the village hold each star level (0 included) by their points
     of `year`, in one query."""
-    households = Household.objects.filter(village_id=village_id, active=True).annotate(
-        this_year=FilteredRelation("year_scores", condition=Q(year_scores__year=year)),
-        year_points=Coalesce("this_year__points", 0),
-    )
+    households = with_year_points(Household.objects.filter(village_id=village_id, active=True), year)
     base = settings.XIANGFENG_BASE_SCORE
     cases = {}
     for stars in [0, *(stars for stars, _min in levels)]:

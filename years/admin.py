@@ -40,9 +40,6 @@ class YearCloseAdmin(ScopedAdmin):
             .select_related("village", "closed_by", "reopened_by")
         )
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and villages_for(request.user, write=True).exists()
-
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -79,9 +76,10 @@ class YearCloseAdmin(ScopedAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         """Close a year: choose the village and year, read the preview, choose how the new year starts."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
         villages = villages_for(request.user, write=True)
+        # The role's permission, and a village to close: asked here, not on every admin page's menu.
+        if not self.has_add_permission(request) or not villages.exists():
+            raise PermissionDenied
         data = request.POST if request.method == "POST" else (request.GET if "year" in request.GET else None)
         choice = YearChoiceForm(data, villages=villages, initial=self._next_year(villages))
         close_form = YearCloseForm(request.POST if request.method == "POST" else None)

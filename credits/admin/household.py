@@ -28,7 +28,7 @@ from households.admin import HouseholdAdmin, may_write, writable_village_ids
 from households.errors import DomainError
 from households.forms import HouseholdOpenForm
 from households.models import Household
-from households.selectors import villages_for, year_stars_of
+from households.selectors import star_levels, stars_for_year, villages_for, with_year_points, year_stars_of
 from households.templatetags.stars import draw_stars
 
 STATEMENT_PAGE_SIZE = 50
@@ -277,13 +277,15 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         """The household if the user may read it (else 404) and, with `write`, record for it (else 403)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        household = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # This year's points come with the household, for its stars (no query of their own).
+        households = with_year_points(self.get_queryset(request), timezone.localdate().year)
+        household = get_object_or_404(households, pk=object_id)
         if write and not self.has_record_permission(request, household):
             raise PermissionDenied
         return household
 
     def _stars(self, household) -> int:
-        return year_stars_of([household], timezone.localdate().year)[household.pk][0]
+        return stars_for_year(household.year_points, star_levels(household.village_id))
 
     def record_write(self, request, *, households, **fields) -> list[Entry]:
         """Record a rule for the households; the entries that reached the ledger.
