@@ -100,3 +100,18 @@ def shoot(page):
         page.set_viewport_size(DESKTOP)
 
     return shoot
+
+
+def loaded(locator) -> bool:
+    """The picture arrived and decoded. Thumbnails are lazy, so it is scrolled into view first and
+    given the time a phone would give it; a broken picture is complete with no width, and fails."""
+    locator.scroll_into_view_if_needed()
+    try:
+        locator.page.wait_for_function(
+            "img => img.complete", arg=locator.element_handle(), timeout=10_000
+        )
+    except Exception as timeout:  # Playwright's TimeoutError; its module loads only where Chromium is
+        if type(timeout).__name__ != "TimeoutError":
+            raise
+        return False
+    return locator.evaluate("img => img.naturalWidth > 0")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.models import Case, ProcessSettings
 from cases.services import case_approve, record
 from public.models import BoardSettings
-from tests.e2e.conftest import CHROMIUM, PHONE
+from tests.e2e.conftest import CHROMIUM, PHONE, loaded
 from tests.e2e.test_clerk_admin import log_in
 from tests.evidence.conftest import image_bytes, upload
 from tests.factories import RuleFactory, UserFactory
@@ -79,7 +79,7 @@ def test_a_household_objects_on_its_phone_and_a_reviewer_withdraws_the_deduction
     expect(page.locator("#lk-balance")).to_have_text("100")
     photo = row.locator(".xf-evidence img")
     expect(photo).to_have_count(1)
-    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")  # the card's page may open it
+    assert loaded(photo)  # the card's page may open it
     shoot("cases-lookup-notice")
 
     row.locator("summary").click()

@@ -10,12 +10,11 @@ import pytest
 from PIL import Image
 
 from credits.models import Entry
-from tests.e2e.conftest import CHROMIUM, PHONE
+from tests.e2e.conftest import CHROMIUM, PHONE, loaded
 from tests.e2e.test_clerk_admin import log_in
 from tests.evidence.conftest import straight  # noqa: F401 (a fixture: the village records deductions at once)
 
 expect = pytest.importorskip("playwright.sync_api").expect
-PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,19 +48,6 @@ def a_photo() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
     return out.getvalue()
-
-
-def loaded(locator) -> bool:
-    """The picture arrived and decoded. Thumbnails are lazy, so it is scrolled into view first and
-    given the time a phone would give it; a broken picture is complete with no width, and fails."""
-    locator.scroll_into_view_if_needed()
-    try:
-        locator.page.wait_for_function(
-            "img => img.complete", arg=locator.element_handle(), timeout=10_000
-        )
-    except PlaywrightTimeout:
-        return False
-    return locator.evaluate("img => img.naturalWidth > 0")
 
 
 @pytest.mark.usefixtures("straight")
