@@ -1,11 +1,14 @@
-"""A year of ledger activity for the demo village, planned in memory before anything is written.
+"""The demo village's ledger from the start of last year to today, planned in memory before anything
+is written.
 
-The plan is what a clerk of 农丰村 records in a year: monthly checks (垃圾分类, 门前三包) and
-activities (志愿服务, 平安巡防) as batches; individual awards and deductions one household at a
-time; a few adjustments with reasons; and, last, the corrections of the year's mistakes — a
-duplicate, a wrong household, a deduction withdrawn on review — as reversals. The planner keeps
-its own count of each household's uses of each rule per year and leaves out whatever a cap would
-refuse, so the services never have to: a demo that swallowed refusals would hide real bugs.
+The plan is what a clerk of 农丰村 records in a year, for last year and this year so far: monthly
+checks (垃圾分类, 门前三包) and activities (志愿服务, 平安巡防) as batches; individual awards and
+deductions one household at a time; a few adjustments with reasons; the corrections of the year's
+mistakes — a duplicate, a wrong household, a deduction withdrawn on review — as reversals: last
+year's at its year-end review, since the clerk closes last year in the first days of January and
+nothing may be dated into a closed year after that; this year's today, last of all. The planner
+keeps its own count of each household's uses of each rule per year and leaves out whatever a cap
+would refuse, so the services never have to: a demo that swallowed refusals would hide real bugs.
 """
 
 import random
@@ -61,9 +64,19 @@ class Reverse:
     record: Record
     number: str
     reason: str
+    on: date | None = None  # when it is written, if at a year-end review; else today, last of all
 
 
-Step = Open | Record | Adjust | Close | Reverse
+@dataclass(frozen=True)
+class CloseYear:
+    """The clerk closes last year; with `restart` every score starts the new year at the base."""
+
+    year: int
+    on: date
+    restart: bool
+
+
+Step = Open | Record | Adjust | Close | Reverse | CloseYear
 
 # Monthly volunteer activities; the busy months (spring clean-up, flood and typhoon season) have two.
 VOLUNTEERING = {
@@ -115,23 +128,41 @@ SINGLES = [
 
 
 def plan_history(
-    rnd: random.Random, households: list[HouseholdSpec], rules: dict[str, RuleSpec], *, start: date, today: date
+    rnd: random.Random,
+    households: list[HouseholdSpec],
+    rules: dict[str, RuleSpec],
+    *,
+    start: date,
+    today: date,
+    restart: bool = False,
 ) -> list[Step]:
-    """Every step from the opening day to today, in the order a clerk would have written them."""
+    """Every step from the opening day to today, in the order a clerk would have written them.
+
+    A history that reaches into a new year closes the year before in its first days (with
+    `restart`, each score starting again at the base).
+    """
     by_number = {h.number: h for h in households}
     dated: list[tuple[date, int, Step]] = []
     dated += [(h.opened_on, 0, Open(h, h.opened_on)) for h in households]
     dated += [(r.on, 1, r) for r in _checks_and_activities(rnd, households, start, today)]
-    dated += [(r.on, 2, r) for r in _singles(rnd, households, start, today)]
+    singles = list(_singles(rnd, households, start, today))
+    dated += [(r.on, 2, r) for r in singles]
     dated += [(a.on, 3, a) for a in _adjustments(rnd, households, start, today)]
     dated += [(h.closed_on, 4, Close(h.number, h.closed_on)) for h in households if h.closed_on]
+    if start.year < today.year:
+        review = date(today.year - 1, 12, 31)
+        slips = [r for r in singles if r.mistake and r.on <= review]
+        dated += [(review, 5, Reverse(r, r.numbers[0], r.mistake, review)) for r in slips]
+        closing = min(today, date(today.year, 1, 5))
+        dated.append((closing, -1, CloseYear(today.year - 1, closing, restart)))
     dated.sort(key=lambda item: (item[0], item[1]))
 
     ledger = _Ledger(rules)
     steps = [step for _on, _order, step in dated if ledger.accept(step)]
     active_now = {h.number for h in households if h.closed_on is None}
-    corrections = [Reverse(s, s.numbers[0], s.mistake) for s in steps if isinstance(s, Record) and s.mistake]
-    corrections += _slips(rnd, steps, active_now, by_number, rules)
+    this_year = [s for s in steps if isinstance(s, Record) and s.on.year == today.year]
+    corrections = [Reverse(s, s.numbers[0], s.mistake) for s in this_year if s.mistake]
+    corrections += _slips(rnd, this_year, active_now, by_number, rules)
     steps += [step for step in corrections if ledger.accept(step)]
     for key, record in enumerate(s for s in steps if isinstance(s, Record)):
         record.key = key
@@ -140,35 +171,54 @@ def plan_history(
 
 def final_scores(steps: list[Step], rules: dict[str, RuleSpec], base: int) -> dict[str, int]:
     """The score each household ends with, to report and to check the plan against the ledger."""
+    return _replayed(steps, rules, base).scores
+
+
+def final_balances(steps: list[Step], rules: dict[str, RuleSpec], base: int) -> dict[str, int]:
+    """What each household could spend at the end, had it spent nothing: a restart keeps the balance."""
+    return _replayed(steps, rules, base).balances
+
+
+def _replayed(steps: list[Step], rules: dict[str, RuleSpec], base: int) -> "_Ledger":
     ledger = _Ledger(rules, base=base)
     for step in steps:
         ledger.accept(step)
-    return ledger.scores
+    return ledger
 
 
 class _Ledger:
-    """Just enough of the ledger to plan around caps and closed households: counts and scores."""
+    """Just enough of the ledger to plan around caps and closed households: counts, scores, balances."""
 
     def __init__(self, rules: dict[str, RuleSpec], base: int = 0):
         self.rules, self.base = rules, base
         self.uses: Counter[tuple[str, str, int]] = Counter()
         self.scores: dict[str, int] = {}
+        self.balances: dict[str, int] = {}
+        self.points: Counter[tuple[str, int]] = Counter()  # by household and year of the deed
+        self.opened: dict[str, date] = {}
         self.closed: set[str] = set()
 
     def accept(self, step: Step) -> bool:
         if isinstance(step, Open):
-            self.scores[step.household.number] = self.base
+            number = step.household.number
+            self.scores[number] = self.balances[number] = self.base
+            self.opened[number] = step.on
         elif isinstance(step, Close):
             self.closed.add(step.number)
+        elif isinstance(step, CloseYear):
+            if step.restart:  # as years.services does: households opened by the year's end, still active
+                for number, opened in self.opened.items():
+                    if number not in self.closed and opened.year <= step.year:
+                        self.scores[number] = self.base + self.points[(number, step.year + 1)]
         elif isinstance(step, Adjust):
             if step.number in self.closed:
                 return False
-            self.scores[step.number] += step.points
+            self._add(step.number, step.points, step.on.year)
         elif isinstance(step, Reverse):
-            if step.number in self.closed:
+            if step.number in self.closed or step.number not in step.record.numbers:
                 return False
             self.uses[(step.number, step.record.rule, step.record.on.year)] -= 1
-            self.scores[step.number] -= self.rules[step.record.rule].points
+            self._add(step.number, -self.rules[step.record.rule].points, step.record.on.year)
         else:
             rule = self.rules[step.rule]
             step.numbers = [
@@ -178,8 +228,13 @@ class _Ledger:
             ]
             for number in step.numbers:
                 self.uses[(number, step.rule, step.on.year)] += 1
-                self.scores[number] += rule.points
+                self._add(number, rule.points, step.on.year)
         return not isinstance(step, Record) or bool(step.numbers)
+
+    def _add(self, number: str, points: int, year: int) -> None:
+        self.scores[number] += points
+        self.balances[number] += points
+        self.points[(number, year)] += points
 
 
 def _present(household: HouseholdSpec, on: date) -> bool:

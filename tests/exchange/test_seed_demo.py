@@ -7,7 +7,7 @@ the demo relies on; the others use small villages, because the size does not mat
 
 import re
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 from itertools import pairwise
 
@@ -18,13 +18,14 @@ from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone, translation
 
-from credits.demo.history import final_scores
-from credits.models import CatalogueVersion, Entry
+from credits.demo.history import final_balances, final_scores
+from credits.models import CatalogueVersion, Entry, YearScore
 from credits.selectors import site_template, version_in_force
 from exchange.management.commands.seed_demo import demo_plan, demo_rules, rule_specs
 from exchange.models import Product, Redemption, RedemptionVoid, Shop, StockMovement
 from households.models import Household, Town, Village
 from tests.factories import UserFactory, VillageFactory, open_household
+from years.models import YearClose
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def reconcile():
     call_command("reconcile", stdout=StringIO())
 
 
-def test_it_loads_a_village_with_a_year_of_reconciled_history():
+def test_it_loads_a_village_with_last_year_closed_and_reconciled_history():
     output = seed("--password", PASSWORD)
 
     village = Village.objects.get(code="nongfeng")
@@ -71,12 +72,26 @@ def test_it_loads_a_village_with_a_year_of_reconciled_history():
 
     today = timezone.localdate()
     entries = Entry.objects.filter(household__village=village)
-    # The demo closes no year yet: a year close's restart, carry-over and expiry are not among its kinds.
-    year_close_kinds = {Entry.Kind.RESTART, Entry.Kind.CARRYOVER, Entry.Kind.EXPIRY}
-    assert set(entries.values_list("kind", flat=True)) == set(Entry.Kind) - year_close_kinds
+    # Every kind of entry but an expiry: the village restarts its scores at the close, keeping balances.
+    assert set(entries.values_list("kind", flat=True)) == set(Entry.Kind) - {Entry.Kind.EXPIRY}
     assert not entries.filter(occurred_on__gt=today).exists()
-    assert entries.filter(kind="opening").earliest("occurred_on").occurred_on == today - timedelta(days=365)
-    assert entries.count() > 4000
+    assert entries.filter(kind="opening").earliest("occurred_on").occurred_on == date(today.year - 1, 1, 1)
+    assert entries.count() > 8000
+
+    # Last year is whole and closed, in its first days of January, by the village's clerk.
+    close = YearClose.objects.get(village=village)
+    assert (close.year, close.score_start, close.closed_by.username) == (today.year - 1, "restart", "clerk")
+    assert timezone.localtime(close.closed_at).date() == min(today, date(today.year, 1, 5))
+    assert close.households == close.rows.count() > 290
+    assert close.rows.filter(stars__gt=0).exists() and close.rows.filter(rank=1).exists()
+    assert not entries.filter(occurred_on__year=today.year - 1, created_at__gt=close.closed_at).exists()
+    restarted = entries.filter(kind=Entry.Kind.RESTART)
+    assert set(restarted.values_list("occurred_on", flat=True)) == {date(today.year, 1, 1)}
+    # Since the restart, each score is the base and this year's points; the closed year kept its own.
+    this_year = YearScore.objects.filter(household__village=village, year=today.year)
+    this_year = dict(this_year.values_list("household__number", "points"))
+    for number, score in households.filter(active=True).values_list("number", "score"):
+        assert score == 100 + this_year.get(number, 0)
     # Batches, not one entry a day: a monthly check lands on many households at once.
     assert (
         Counter(entries.filter(rule__name="垃圾分类").values_list("occurred_on", flat=True)).most_common(1)[0][1] > 50
@@ -84,18 +99,20 @@ def test_it_loads_a_village_with_a_year_of_reconciled_history():
 
     scores = sorted(households.values_list("score", flat=True))
     assert 70 <= scores[0] and scores[-1] <= 190
-    assert 105 <= scores[len(scores) // 2] <= 145
+    # A whole year's points, as the closed year froze them: most households earn a few dozen.
+    points = sorted(close.rows.values_list("points", flat=True))
+    assert 5 <= points[len(points) // 2] <= 45
     # Every planned step was written as planned: no refusal was swallowed on the way. Spending at
     # the shop lowers balances, never scores.
     rules = demo_rules()
-    planned = final_scores(demo_plan(rules, households=300, today=today), rule_specs(rules), base=100)
+    planned = final_scores(demo_plan(rules, households=300, today=today, restart=True), rule_specs(rules), base=100)
     assert planned == dict(households.values_list("number", "score"))
     reconcile()
 
     # A few hundred visits to the counter; most households keep most of their points.
     assert 150 <= Redemption.objects.filter(shop__village=village).count() <= 600
-    spent = sum(households.values_list("score", flat=True)) - sum(households.values_list("balance", flat=True))
-    assert 0 < spent < sum(scores) / 2
+    spent = -entries.filter(kind=Entry.Kind.REDEMPTION).aggregate(points=Sum("points"))["points"]
+    assert 0 < spent < sum(households.values_list("balance", flat=True))
 
     clerk, officer, shopkeeper = (User.objects.get(username=name) for name in ("clerk", "officer", "shopkeeper"))
     assert [list(u.groups.values_list("name", flat=True)) for u in (clerk, officer, shopkeeper)] == [
@@ -148,11 +165,14 @@ def test_it_opens_the_village_shop_with_months_of_redemptions():
     assert set(voids.values_list("voided_by", flat=True)) == {clerk.pk} and all(v.reason for v in voids)
 
     # Every household spent what its redemptions say, and none went below zero.
-    kept = redemptions.filter(void__isnull=True).values("household").annotate(spent=Sum("total"))
-    spent = {row["household"]: row["spent"] for row in kept}
-    for household in village.households.all():
-        assert household.balance >= 0
-        assert household.score - household.balance == spent.get(household.pk, 0)
+    kept = redemptions.filter(void__isnull=True).values("household__number").annotate(spent=Sum("total"))
+    spent = {row["household__number"]: row["spent"] for row in kept}
+    rules = demo_rules()
+    plan = demo_plan(rules, households=60, today=timezone.localdate(), restart=True)
+    earned = final_balances(plan, rule_specs(rules), base=100)
+    for number, balance in village.households.values_list("number", "balance"):
+        assert balance >= 0
+        assert earned[number] - balance == spent.get(number, 0)
     reconcile()
 
     assert signs_in("shopkeeper", PASSWORD, at="/accounts/login/", then="/counter/")

@@ -1,27 +1,29 @@
-"""`manage.py seed_demo [--password P]`: the demo town 百步镇, its two villages with a year of history
-each, and their shops.
+"""`manage.py seed_demo [--password P]`: the demo town 百步镇, its two villages with their books since the
+start of last year (last year closed), and their shops.
 
-Creates the town 百步镇 and in it the village 农丰村 (code `nongfeng`, about 300 households, keeping
-the site's template of rules) and the village 桑园村 (code `sangyuan`, about 120, keeping a copy of
-the town's own template, which differs from the site's in a few items, and with a newer version of
-its rules adopted at a meeting a few days ago and in force in a few days). Each has its own clerk
+Creates the town 百步镇 and in it the village 农丰村 (code `nongfeng`, about 300 households, keeping the
+site's template of rules) and the village 桑园村 (code `sangyuan`, about 120, keeping a copy of the
+town's own template, which differs from the site's in a few items, and with a newer version of its
+rules adopted at a meeting a few days ago and in force in a few days). Each has its own clerk
 (`clerk`, `clerk2`) and shopkeeper (`shopkeeper`, `shopkeeper2`); `officer` reads the town, so both
-villages and their comparison. For each village it replays a year of plausible activity up to today
-through the ledger's services, as its clerk, then opens its shop with a dozen everyday goods and
-replays the shop's last three months through the shop's services: deliveries restocked by the
-clerk, redemptions at the counter by the shopkeeper, two voids by the clerk. Every plan comes from a
-seeded random generator of its own, so a run on a given day always writes the same books. The
-services stamp each row with the time of the run; the days of the story are in the deeds' dates and
-the deliveries' notes. The town's template is kept by superusers only; the seed, run by whoever runs
-the server, keeps it through the same services as the site itself (`scope_checked`).
+villages and their comparison. For each village it replays plausible activity from 1 January last
+year up to today through the ledger's services, as its clerk — closing last year in the first days
+of January, 农丰村 with each score starting again at the base, 桑园村 carrying it on — then opens its shop
+with a dozen everyday goods and replays the shop's last three months through the shop's services:
+deliveries restocked by the clerk, redemptions at the counter by the shopkeeper, two voids by the
+clerk. Every plan comes from a seeded random generator of its own, so a run on a given day always
+writes the same books. The services stamp each row with the time of the run; the days of the story
+are in the deeds' dates and the deliveries' notes. The town's template is kept by superusers only;
+the seed, run by whoever runs the server, keeps it through the same services as the site itself
+(`scope_checked`).
 
-A second run adds nothing: it finds the villages and their shops and says so. A village missing
-from an older load (the demo once had one village) is added, with its users. With `--password` it
-still sets the demo users' passwords that differ from it, so a forgotten password can be reset
-without reloading anything; a password that already works is not touched, so no one is logged
-out. A village loaded before the demo had a shop gets the shop. Everything is written in one
-transaction: a failed run leaves no half village behind.
-The command lives in the exchange, the top app, because it seeds the ledger and the shop.
+A second run adds nothing: it finds the villages and their shops and says so. A village missing from
+an older load (the demo once had one village) is added, with its users. With `--password` it still
+sets the demo users' passwords that differ from it, so a forgotten password can be reset without
+reloading anything; a password that already works is not touched, so no one is logged out. A village
+loaded before the demo had a shop gets the shop. Everything is written in one transaction: a failed
+run leaves no half village behind. The command lives in the exchange, the top app, because it seeds
+the ledger and the shop.
 """
 
 import argparse
@@ -48,12 +50,13 @@ from credits.demo.history import (
     SINGLES,
     Adjust,
     Close,
+    CloseYear,
     Open,
     Record,
     Reverse,
     RuleSpec,
     Step,
-    final_scores,
+    final_balances,
     plan_history,
 )
 from credits.demo.people import invent_households
@@ -80,6 +83,8 @@ from exchange.services import product_restock, redemption_create, redemption_voi
 from households.errors import DomainError
 from households.models import Household, Town, Village
 from households.services import household_close
+from years.models import YearClose
+from years.services import year_close
 
 SEED = 20240601
 SHOP_SEED = 20240901
@@ -99,6 +104,9 @@ class DemoVillage:
     town_template: bool  # keeps a copy of the town's template rather than the site's
     # (rule, points) changed in a newer version adopted at a meeting, in force in a few days.
     next_version: tuple[str, int] | None = None
+    # Closing last year, the score starts again at the base (农丰村's "原始积分100" is each year's
+    # start) rather than carrying on; the balance carries on either way.
+    restart: bool = False
 
     @property
     def shop_name(self) -> str:
@@ -106,7 +114,9 @@ class DemoVillage:
 
 
 VILLAGES = [
-    DemoVillage("nongfeng", "农丰村", "clerk", "shopkeeper", SEED, SHOP_SEED, share=1, town_template=False),
+    DemoVillage(
+        "nongfeng", "农丰村", "clerk", "shopkeeper", SEED, SHOP_SEED, share=1, town_template=False, restart=True,
+    ),
     DemoVillage(
         "sangyuan", "桑园村", "clerk2", "shopkeeper2", 20250311, 20250921, share=0.4, town_template=True,
         next_version=("门前三包", 2),
@@ -135,9 +145,10 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 class Command(BaseCommand):
     help = gettext_lazy(
         "Load the demo town 百步镇 with its villages 农丰村 (about 300 households) and 桑园村 (about 120), "
-        "each with a year of ledger history and its shop with three months of redemptions, and the demo "
-        "users clerk, clerk2, officer, shopkeeper and shopkeeper2, whose passwords it prints. Does nothing "
-        "if the villages are already loaded, except set the passwords given with --password."
+        "each with its ledger since the start of last year (last year closed) and its shop with three months "
+        "of redemptions, and the demo users clerk, clerk2, officer, shopkeeper and shopkeeper2, whose "
+        "passwords it prints. Does nothing if the villages are already loaded, except set the passwords "
+        "given with --password."
     )
 
     def add_arguments(self, parser):
@@ -210,8 +221,10 @@ class Command(BaseCommand):
         village = Village.objects.create(code=demo.code, name=demo.name, town=town)
         village.clerks.add(clerk)
         rules = demo_rules(template)
-        steps = demo_plan(rules, households=size, today=today, seed=demo.seed, village_name=demo.name)
-        rules = adopt_template(village, rules, clerk=clerk, since=today - timedelta(days=365))
+        steps = demo_plan(
+            rules, households=size, today=today, seed=demo.seed, village_name=demo.name, restart=demo.restart
+        )
+        rules = adopt_template(village, rules, clerk=clerk, since=history_start(today))
         shop, goods, products = stock_shop(village, shopkeeper=shopkeeper, households=size, name=demo.shop_name)
         # The shop's plan starts from the balances the year's history leaves, which the plan itself
         # tells (nothing is spent before the shop opens, so each balance is the score). The year is
@@ -316,7 +329,16 @@ class Command(BaseCommand):
                 case Close():
                     household_close(household=households[step.number], by=clerk, on=step.on)
                 case Reverse():
-                    entry_reverse(entry=to_reverse[(step.record.key, step.number)], reason=step.reason, by=clerk)
+                    entry = to_reverse[(step.record.key, step.number)]
+                    entry_reverse(entry=entry, reason=step.reason, by=clerk, at=at)
+                case CloseYear():
+                    year_close(
+                        village=village,
+                        year=step.year,
+                        by=clerk,
+                        score_start=YearClose.ScoreStart.RESTART if step.restart else YearClose.ScoreStart.CARRY,
+                        at=at,
+                    )
         return households
 
     def _already_loaded(self, demo: DemoVillage) -> None:
@@ -433,12 +455,12 @@ def stock_shop(
 
 def plan_shop_after(steps: list[Step], rules: dict[str, Rule], goods: list, *, seed: int, today: date) -> list:
     """The shop's plan for the households the year's plan leaves active, from the balances it leaves
-    them: before the shop opens nothing is spent, so each balance is the household's score."""
-    scores = final_scores(steps, rule_specs(rules), base=settings.XIANGFENG_BASE_SCORE)
+    them: before the shop opens nothing is spent."""
+    balances = final_balances(steps, rule_specs(rules), base=settings.XIANGFENG_BASE_SCORE)
     closed = {step.number for step in steps if isinstance(step, Close)}
     opened = {step.household.number: step.on for step in steps if isinstance(step, Open)}
     # By number, as the households' table lists them: the plan draws its customers in this order.
-    balances = {number: scores[number] for number in sorted(opened) if number not in closed}
+    balances = {number: balances[number] for number in sorted(opened) if number not in closed}
     return plan_shop(random.Random(seed), goods, balances, opened, today=today)
 
 
@@ -447,7 +469,7 @@ def dated_length(steps: list) -> int:
     last = date.min
     for index, step in enumerate(steps):
         on = getattr(step, "on", None)
-        if isinstance(step, Reverse) or on is None or on < last:
+        if on is None or on < last:
             return index
         last = on
     return len(steps)
@@ -528,7 +550,7 @@ def adopt_template(village: Village, rules: dict[str, Rule], *, clerk: User, sin
 
 def town_template(town: Town, *, today: date) -> CatalogueVersion:
     """The town's own template: a copy of the site's with a few items changed and one more, adopted
-    by the town a little over a year ago. Kept by superusers only, so kept here as the site itself."""
+    by the town shortly before the villages' books open. Kept by superusers only, so kept here as the site itself."""
     existing = (
         CatalogueVersion.objects.filter(
             catalogue__town=town, catalogue__village__isnull=True, adopted_on__isnull=False
@@ -560,7 +582,7 @@ def town_template(town: Town, *, today: date) -> CatalogueVersion:
         domain=neighbour.domain, name=name, points=points, cap_per_year=cap, description=standard,
         position=neighbour.position, by=None, scope_checked=True,
     )  # fmt: skip
-    day = today - timedelta(days=380)
+    day = history_start(today) - timedelta(days=15)
     return version_adopt(
         version=draft, meeting=_("Town government meeting"), adopted_on=day, effective_from=day, by=None,
         scope_checked=True,
@@ -583,13 +605,25 @@ def adopt_next_version(village: Village, change: tuple[str, int], *, clerk: User
 
 
 def demo_plan(
-    rules: dict[str, Rule], *, households: int, today: date, seed: int = SEED, village_name: str = VILLAGE_NAME
+    rules: dict[str, Rule],
+    *,
+    households: int,
+    today: date,
+    seed: int = SEED,
+    village_name: str = VILLAGE_NAME,
+    restart: bool = False,
 ) -> list[Step]:
-    """A demo village's steps for `households` as of `today`: the same on every run that day."""
+    """A demo village's steps for `households` as of `today`, from the start of last year: the same
+    on every run that day."""
     rnd = random.Random(seed)
-    start = today - timedelta(days=365)
+    start = history_start(today)
     people = invent_households(rnd, count=households, village_name=village_name, start=start, today=today)
-    return plan_history(rnd, people, rule_specs(rules), start=start, today=today)
+    return plan_history(rnd, people, rule_specs(rules), start=start, today=today, restart=restart)
+
+
+def history_start(today: date) -> date:
+    """The demo's books open on 1 January last year, so last year is whole, and closed."""
+    return date(today.year - 1, 1, 1)
 
 
 def rule_specs(rules: dict[str, Rule]) -> dict[str, RuleSpec]:
