@@ -161,7 +161,7 @@ HELD = OpenApiResponse(
 )
 
 
-class EntryCreate(ledger.EntryCreate):
+class EntryCreate(ledger.LedgerWrite):
     @extend_schema(
         request=RecordSerializer,
         responses={201: EntrySerializer, 202: HELD, **errors(*WRITE)},
@@ -184,7 +184,7 @@ class EntryCreate(ledger.EntryCreate):
         return _answer(outcome)
 
 
-class EntryBatch(ledger.EntryBatch):
+class EntryBatch(ledger.LedgerWrite):
     @extend_schema(
         request=BatchSerializer,
         responses={
@@ -235,7 +235,7 @@ class EntryBatch(ledger.EntryBatch):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class AdjustmentCreate(ledger.AdjustmentCreate):
+class AdjustmentCreate(ledger.LedgerWrite):
     @extend_schema(request=AdjustSerializer, responses={201: EntrySerializer, 202: HELD, **errors(*WRITE)})
     def post(self, request):
         data = AdjustSerializer(data=request.data)

@@ -9,15 +9,12 @@ from credits.api.catalogue import (
     VersionAdopt,
     VersionDraft,
 )
-from credits.api.ledger import AdjustmentCreate, EntryBatch, EntryCreate, EntryReverse, HouseholdEntries
+from credits.api.ledger import EntryReverse, HouseholdEntries
 
 __all__ = [
-    "AdjustmentCreate",
     "CatalogueDetail",
     "CatalogueList",
     "DomainList",
-    "EntryBatch",
-    "EntryCreate",
     "EntryReverse",
     "HouseholdEntries",
     "RuleDetail",

@@ -1,4 +1,6 @@
-"""The API's ledger: a household's entries, and recording, reversing and adjusting.
+"""The API's ledger: a household's entries, reversing one, and the request shapes of recording and
+adjusting, whose views are in `cases.api`: the village's notice and approval settings route those
+writes, as the admin's pages do.
 
 Reads of the ledger are for clerks and officers of the household's village; shopkeepers see
 households but never their entries. Every write calls one of `credits.services`, which lock the
@@ -9,21 +11,19 @@ the service's own code and message (`api.errors`).
 import django_filters
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.fields import IdField, IdFilter, IntegerFilter, RequestSerializer, SignedPointsField, TextField, get_in_scope
-from api.idempotency import idempotent, key_parameter
 from api.permissions import RolePermission
 from api.schema import READ, WRITE, errors
 from api.scope import readable_households
 from credits import services
 from credits.forms import MAX_ADJUSTMENT
 from credits.models import Entry
-from credits.selectors import rules_for
 from evidence.api import EvidenceSerializer
 from households.selectors import households_for
 
@@ -108,16 +108,6 @@ class BatchSerializer(RequestSerializer):
     note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
-BatchResult = inline_serializer(
-    "BatchResult",
-    {
-        "count": serializers.IntegerField(),
-        "entries": EntrySerializer(many=True),
-        "skipped": serializers.ListField(child=serializers.IntegerField()),
-    },
-)
-
-
 class ReverseSerializer(RequestSerializer):
     reason = TextField(max_length=200)
 
@@ -134,61 +124,6 @@ class LedgerWrite(APIView):
     write_perms = {"POST": "credits.add_entry"}
 
 
-class EntryCreate(LedgerWrite):
-    @extend_schema(
-        request=RecordSerializer,
-        responses={201: EntrySerializer, **errors(*WRITE)},
-        parameters=[key_parameter(required=False)],
-    )
-    def post(self, request):
-        return idempotent(request, lambda: self._record(request), required=False)
-
-    def _record(self, request):
-        data = RecordSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        rule = get_in_scope(rules_for(request.user), fields["rule"])
-        household = get_in_scope(readable_households(request.user), fields["household"])
-        entry = services.entry_record(
-            household=household, rule=rule, occurred_on=fields["occurred_on"], note=fields["note"], by=request.user
-        )
-        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
-
-
-class EntryBatch(LedgerWrite):
-    @extend_schema(
-        request=BatchSerializer,
-        responses={201: BatchResult, **errors(*WRITE)},
-        parameters=[key_parameter(required=False)],
-        description=(
-            "All or nothing: a refusal lists each household refused and why. To go on without them, send the "
-            "same batch again with those households in `skip`: the others are recorded, and `skipped` names them."
-        ),
-    )
-    def post(self, request):
-        return idempotent(request, lambda: self._record(request), required=False)
-
-    def _record(self, request):
-        data = BatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        rule = get_in_scope(rules_for(request.user), fields["rule"])
-        ids = set(fields["households"])
-        households = list(readable_households(request.user).filter(pk__in=ids))
-        if len(households) != len(ids):
-            raise Http404  # one of them is not in the user's scope, or not at all
-        skipped = sorted(ids & set(fields["skip"]))
-        entries = services.entry_record_batch(
-            households=[household for household in households if household.pk not in skipped],
-            rule=rule,
-            occurred_on=fields["occurred_on"],
-            note=fields["note"],
-            by=request.user,
-        )
-        body = {"count": len(entries), "entries": EntrySerializer(entries, many=True).data, "skipped": skipped}
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
 class EntryReverse(LedgerWrite):
     @extend_schema(request=ReverseSerializer, responses={201: EntrySerializer, **errors(*WRITE)})
     def post(self, request, pk):
@@ -197,20 +132,3 @@ class EntryReverse(LedgerWrite):
         data.is_valid(raise_exception=True)
         reversal = services.entry_reverse(entry=entry, reason=data.validated_data["reason"], by=request.user)
         return Response(EntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
-
-
-class AdjustmentCreate(LedgerWrite):
-    @extend_schema(request=AdjustSerializer, responses={201: EntrySerializer, **errors(*WRITE)})
-    def post(self, request):
-        data = AdjustSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        household = get_in_scope(readable_households(request.user), fields["household"])
-        entry = services.entry_adjust(
-            household=household,
-            points=fields["points"],
-            reason=fields["reason"],
-            occurred_on=fields["occurred_on"],
-            by=request.user,
-        )
-        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
