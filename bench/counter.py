@@ -47,9 +47,14 @@ HOUSEHOLDS = 1000
 GOODS = [("食盐（400克）", "包", 3), ("洗衣皂", "块", 4), ("挂面", "把", 6), ("酱油（500毫升）", "瓶", 9)]
 
 
+DEFAULT_SECONDS = 30
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30, help="how long each view is driven (default 30)")
+    parser.add_argument(
+        "--seconds", type=float, help=f"how long each view is driven (default {DEFAULT_SECONDS}, 5 with --quick)"
+    )
     parser.add_argument("--quick", action="store_true", help="5 s a view: a smoke check of the script")
     parser.add_argument("--only", choices=["postgresql", "sqlite"], help="one database instead of both")
     parser.add_argument("--clients", type=int, default=16)
@@ -64,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.part:
         return run_part(args.part)
-    seconds = 5 if args.quick else args.seconds
+    seconds = args.seconds or (5 if args.quick else DEFAULT_SECONDS)
     load_before = os.getloadavg()[0]
 
     work = Path(tempfile.mkdtemp(prefix="xf-counter-"))

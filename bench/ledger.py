@@ -40,7 +40,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+from django.core.management import CommandError, call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -246,7 +246,12 @@ def bench_reconcile(town, user, *, quick: bool) -> list[dict]:
         assert differences == [], differences[:3]
     out = StringIO()
     started = time.perf_counter()
-    call_command("reconcile", stdout=out)
+    try:
+        call_command("reconcile", stdout=out)
+    except CommandError:
+        # What the bench wrote does not reconcile: say where, then stop (the bench is broken).
+        print(out.getvalue()[:3000], file=sys.stderr)
+        raise
     rows.append(row("c", "manage.py reconcile", None, [time.perf_counter() - started], ok=None))
     for r in rows:
         r["ok"] = r["median_s"] <= 15
