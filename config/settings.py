@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "activities",
     "public",
     "cases",
+    "claims",
     "api",
     "reports",
     "years",
