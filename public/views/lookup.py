@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.addresses import client_address
 from cases.selectors import household_cases
 from cases.services import case_object, finalise_due
+from claims.selectors import household_claims, household_reports
 from credits.models import Entry
 from credits.selectors import fingerprint_time, household_fingerprint, standing, statement, year_points_by_domain
 from evidence.access import evidence_grant
@@ -196,6 +197,9 @@ def _record(request, household: Household, *, by_pin: bool):
         "fingerprint_at": shown_at,
         "cases": _with_objection_urls(household_cases(household), household, by_pin=by_pin),
         "objection_form": ObjectionForm(),
+        "claims": household_claims(household),
+        "reports": household_reports(household),
+        **_claim_urls(household, by_pin=by_pin),
         "now": timezone.now(),
     }
     if show == "redemptions":
@@ -229,6 +233,17 @@ def _with_objection_urls(cases, household: Household, *, by_pin: bool):
         else:
             case.object_url = reverse("lookup_card_object", args=[household.card_token, case.pk])
     return cases
+
+
+def _claim_urls(household: Household, *, by_pin: bool) -> dict:
+    # Like objections: the card's page sends to the card's link, the PIN's to the grant's.
+    if by_pin:
+        return {"claim_url": reverse("lookup_me_claim"), "report_url": reverse("lookup_me_report")}
+    token = household.card_token
+    return {
+        "claim_url": reverse("lookup_card_claim", args=[token]),
+        "report_url": reverse("lookup_card_report", args=[token]),
+    }
 
 
 def _statement_row(entry: Entry, evidence: list) -> dict:
