@@ -250,9 +250,6 @@ class ClaimSettingsAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return ClaimSettings.objects.filter(village__in=villages_for(request.user)).select_related("village")
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and self._villages_without_settings(request).exists()
-
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
