@@ -8,14 +8,15 @@ products only, so no two of them can wait on each other in a cycle. Stock moves 
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from credits.errors import AlreadyReversed, ReasonRequired
-from credits.services import entry_refund, entry_spend
+from credits.services import entry_refund, entry_spend, insert_sql
 from exchange.errors import (
     AlreadyVoided,
     BadPrice,
@@ -51,25 +52,26 @@ def redemption_create(
     idempotency_key: str,
     prices_seen: dict[int, int] | None = None,
     at: datetime | None = None,
+    scope_checked: bool = False,
 ) -> Redemption:
     """Redeem goods for points: lowers the household's balance (never its score) and the stock.
 
     `quantities` are (product id, quantity) pairs. A retried submission with the same key returns
     the redemption the first one made, marked `replayed`; if the first is still running, this one
-    waits for it.
+    waits for it. The key's unique constraint is what finds a retry: the redemption is attempted,
+    and only if its key is taken (or it is refused) is the earlier one looked up.
     `prices_seen` (product id → price) are the prices the villager was shown: if a clerk changed
     one since, the redemption is refused rather than charged at a price nobody agreed to.
     `at` is when the sale happened, if not now: for writing down a shop's past (the demo's year of
     sales), never for the counter.
+    `scope_checked` is for the counter, which found `shop` among those `by` serves at
+    (`shops_for`) in the same request.
     """
-    if not may_serve(by, shop) or household.village_id != shop.village_id:
+    if not (scope_checked or may_serve(by, shop)) or household.village_id != shop.village_id:
         raise NotYourShop()
     wanted = _merge(quantities)
     try:
         with transaction.atomic():
-            earlier = _earlier(by, idempotency_key, shop, household)
-            if earlier:
-                return earlier
             return _redeem(
                 shop=shop,
                 household=household,
@@ -98,32 +100,23 @@ def _redeem(
     prices_seen: dict[int, int],
     at: datetime,
 ) -> Redemption:
-    products = {p.pk: p for p in Product.objects.filter(shop=shop, pk__in=wanted)}
-    if len(products) != len(wanted):
-        raise UnknownProduct()
+    # Each product's stock is taken, in id order, by a conditional UPDATE that also locks its row and
+    # hands back what the receipt copies (name, unit, price) as it stands under that lock.
+    locked = {}
     for product_id in sorted(wanted):
-        product, quantity = products[product_id], wanted[product_id]
-        if not product.active:
-            raise ProductRetired(product=product.name)
-        taken = Product.objects.filter(pk=product_id, active=True, stock__gte=quantity).update(
-            stock=F("stock") - quantity
-        )
-        if not taken:
-            product.refresh_from_db(fields=["stock", "active"])
-            if not product.active:
-                raise ProductRetired(product=product.name)
-            raise OutOfStock(product=product.name, stock=product.stock, wanted=quantity)
-    # Re-read under the locks just taken: the price and stock a clerk may have changed meanwhile.
-    locked = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
+        taken = _take(shop, product_id, wanted[product_id])
+        if taken is None:
+            raise _refusal(shop, wanted, failed=product_id)
+        locked[product_id] = taken
     for pk in sorted(wanted):
         if pk in prices_seen and prices_seen[pk] != locked[pk].price:
             raise PriceChanged(product=locked[pk].name, was=prices_seen[pk], now=locked[pk].price)
     total = sum(locked[pk].price * quantity for pk, quantity in wanted.items())
     entry = entry_spend(household=household, points=total, by=by, note=shop.name, at=at)
-    redemption = Redemption.objects.create(
+    redemption = Redemption(
         household=household, shop=shop, shopkeeper=by, total=total, entry=entry, idempotency_key=key, created_at=at
     )
-    RedemptionLine.objects.bulk_create(
+    lines = [
         RedemptionLine(
             redemption=redemption,
             product_id=pk,
@@ -133,8 +126,8 @@ def _redeem(
             quantity=quantity,
         )
         for pk, quantity in sorted(wanted.items())
-    )
-    StockMovement.objects.bulk_create(
+    ]
+    movements = [
         StockMovement(
             product_id=pk,
             kind=StockMovement.Kind.REDEMPTION,
@@ -145,8 +138,63 @@ def _redeem(
             created_at=at,
         )
         for pk, quantity in sorted(wanted.items())
-    )
+    ]
+    _write(redemption, lines, movements)
     return redemption
+
+
+@dataclass(frozen=True)
+class _Taken:
+    name: str
+    unit: str
+    price: int
+    stock: int
+
+
+def _take(shop: Shop, product_id: int, quantity: int) -> _Taken | None:
+    """Take `quantity` of a product of `shop` off the shelf if it is on sale and in stock; one statement."""
+    table = connection.ops.quote_name(Product._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET stock = stock - %s WHERE id = %s AND shop_id = %s AND active AND stock >= %s "
+            "RETURNING name, unit, price, stock",
+            [quantity, product_id, shop.pk, quantity],
+        )
+        row = cursor.fetchone()
+    return row and _Taken(*row)
+
+
+def _refusal(shop: Shop, wanted: dict[int, int], *, failed: int) -> DomainError:
+    """Why the products could not be taken, as the counter says it: an unknown product first, then
+    the first one retired, then the one out of stock. The products before `failed` were taken."""
+    products = {p.pk: p for p in Product.objects.filter(shop=shop, pk__in=wanted)}
+    if len(products) != len(wanted):
+        return UnknownProduct()
+    product = products[failed]
+    if not product.active:
+        return ProductRetired(product=product.name)
+    return OutOfStock(product=product.name, stock=product.stock, wanted=wanted[failed])
+
+
+def _write(redemption: Redemption, lines: list[RedemptionLine], movements: list[StockMovement]) -> None:
+    """The redemption with its lines and stock movements: one statement on PostgreSQL (a CTE), three
+    elsewhere. A key already used raises IntegrityError before anything is written."""
+    if connection.vendor != "postgresql":
+        redemption.save(force_insert=True)
+        RedemptionLine.objects.bulk_create(lines)
+        StockMovement.objects.bulk_create(movements)
+        return
+    sql, params = insert_sql([redemption])
+    parts = [f"r AS ({sql} RETURNING id)"]
+    for name, rows in (("l", lines), ("m", movements)):
+        sql, row_params = insert_sql(rows, source="FROM r", expressions={"redemption_id": "r.id"})
+        parts.append(f"{name} AS ({sql})")
+        params += row_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT id FROM r", params)
+        redemption.pk = cursor.fetchone()[0]
+    redemption._state.adding = False
+    redemption._state.db = connection.alias
 
 
 def redemption_void(*, redemption: Redemption, reason: str, by, at: datetime | None = None) -> RedemptionVoid:

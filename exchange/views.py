@@ -92,6 +92,7 @@ def household_counter(request, shop_id: int, household_id: int):
                     by=request.user,
                     idempotency_key=form.cleaned_data["key"],
                     prices_seen=form.prices_seen(),
+                    scope_checked=True,
                 )
             except DomainError as error:
                 form.add_error(None, error.message)

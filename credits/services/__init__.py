@@ -32,6 +32,7 @@ from credits.services.ledger import (
     entry_spend,
 )
 from credits.services.openings import NewHousehold, household_open, household_open_batch
+from credits.services.posting import insert_sql
 from credits.services.year_start import entry_expire, entry_year_restart
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "entry_year_restart",
     "household_open",
     "household_open_batch",
+    "insert_sql",
     "minutes_suffix",
     "rule_create",
     "rule_update",

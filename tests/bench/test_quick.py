@@ -121,3 +121,13 @@ def test_it_runs_the_clerk_bench(tmp_path):
     out = run("clerk.py", database_url=bench_url("clerk"), tmp_path=tmp_path)
 
     assert "the generated ledger reconciles" in out
+
+
+@needs_postgresql
+@pytest.mark.skipif(
+    not Path("/tmp/hordak-venv/bin/python").exists(), reason="django-hordak's throwaway venv is absent"
+)
+def test_it_runs_the_posting_bench_beside_hordak(tmp_path):
+    out = run("posting.py", database_url=bench_url("posting"), tmp_path=tmp_path)
+
+    assert "entry_record / hordak" in out and "The ledger reconciles after the run." in out

@@ -1,0 +1,73 @@
+"""The posting path: on PostgreSQL `entry_record` takes two statements, and writes what the plain
+path (a batch of one) writes; refusals are still named as the plain path names them."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from credits.errors import RuleCapReached, YearClosed
+from credits.models import Entry, YearScore
+from credits.services import entry_record, entry_record_batch
+from households.errors import HouseholdClosed, NotYours
+from households.models import Village
+from households.services import household_close
+from tests.credits.ledger import assert_ledger_agrees, reconcile
+
+WRITTEN = ("kind", "points", "in_score", "rule_id", "rule_name", "domain_name", "rule_standard", "occurred_on",
+           "note", "recorded_by_id", "score_after", "balance_after", "hash_version")  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_records_an_entry_in_two_statements_on_postgresql(a1, alice, capped_award):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the plain path")
+    entry_record(household=a1, rule=capped_award, occurred_on=timezone.localdate(), by=alice)
+
+    with CaptureQueriesContext(connection) as captured:
+        entry_record(household=a1, rule=capped_award, occurred_on=timezone.localdate(), by=alice)
+
+    statements = [q["sql"] for q in captured.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(statements) == 2, statements
+    assert "agree" in reconcile()
+
+
+@pytest.mark.django_db
+def test_it_writes_what_a_batch_of_one_writes(a1, a2, alice, award):
+    today = timezone.localdate()
+
+    one = entry_record(household=a1, rule=award, occurred_on=today, by=alice, note=" 扫雪 ")
+    (other,) = entry_record_batch(households=[a2], rule=award, occurred_on=today, by=alice, note=" 扫雪 ")
+
+    stored = Entry.objects.get(pk=one.pk)
+    assert [getattr(stored, field) for field in WRITTEN] == [getattr(other, field) for field in WRITTEN]
+    assert [getattr(one, field) for field in WRITTEN] == [getattr(stored, field) for field in WRITTEN]
+    assert (stored.hash, stored.previous_hash) == (one.hash, one.previous_hash)
+    assert YearScore.objects.get(household=a1, year=today.year).points == 2
+    a1.refresh_from_db()
+    assert (a1.score, a1.balance, a1.chain_head) == (102, 102, one.hash)
+    assert_ledger_agrees(a1)
+    assert "agree" in reconcile()
+
+
+@pytest.mark.django_db
+def test_it_names_each_refusal_and_changes_nothing(a1, alice, bob, capped_award):
+    today = timezone.localdate()
+    for _ in range(2):
+        entry_record(household=a1, rule=capped_award, occurred_on=today, by=alice)
+    before = list(Entry.objects.values_list("pk", flat=True))
+
+    with pytest.raises(RuleCapReached):
+        entry_record(household=a1, rule=capped_award, occurred_on=today, by=alice)
+    with pytest.raises(NotYours):
+        entry_record(household=a1, rule=capped_award, occurred_on=today, by=bob)
+    Village.objects.filter(pk=a1.village_id).update(closed_year=today.year)
+    with pytest.raises(YearClosed):
+        entry_record(household=a1, rule=capped_award, occurred_on=today, by=alice)
+    Village.objects.filter(pk=a1.village_id).update(closed_year=None)
+    household_close(household=a1, by=alice)
+    with pytest.raises(HouseholdClosed):
+        entry_record(household=a1, rule=capped_award, occurred_on=today, by=alice)
+
+    assert list(Entry.objects.values_list("pk", flat=True)) == before
+    assert YearScore.objects.get(household=a1, year=today.year).points == 10
