@@ -51,7 +51,7 @@ def test_it_writes_what_a_batch_of_one_writes(a1, a2, alice, award):
 
 
 @pytest.mark.django_db
-def test_it_names_each_refusal_and_changes_nothing(a1, alice, bob, capped_award):
+def test_it_names_each_refusal_and_changes_nothing(a1, alice, bob, olivia, mallory, capped_award):
     today = timezone.localdate()
     for _ in range(2):
         entry_record(household=a1, rule=capped_award, occurred_on=today, by=alice)
@@ -59,8 +59,9 @@ def test_it_names_each_refusal_and_changes_nothing(a1, alice, bob, capped_award)
 
     with pytest.raises(RuleCapReached):
         entry_record(household=a1, rule=capped_award, occurred_on=today, by=alice)
-    with pytest.raises(NotYours):
-        entry_record(household=a1, rule=capped_award, occurred_on=today, by=bob)
+    for stranger in (bob, olivia, mallory):  # another village's clerk, the town's officer (reads only), no one
+        with pytest.raises(NotYours):
+            entry_record(household=a1, rule=capped_award, occurred_on=today, by=stranger)
     Village.objects.filter(pk=a1.village_id).update(closed_year=today.year)
     with pytest.raises(YearClosed):
         entry_record(household=a1, rule=capped_award, occurred_on=today, by=alice)
