@@ -12,6 +12,7 @@ nothing, the caller runs the plain path, which names the reason. `record_fast` i
 SQLite keeps the plain path: it has no data-modifying CTE, and no network to save.
 """
 
+import functools
 from datetime import date
 
 from django.db import connection
@@ -37,19 +38,26 @@ def insert_sql(instances: list, *, source: str = "", expressions: dict[str, str]
     every concrete column but the id, each value cast to its column's type (a parameter in
     `INSERT … SELECT` has no type of its own), or the SQL given for it in `expressions`. `source`
     (`FROM h`) makes the rows depend on an earlier part of a CTE: no row there, no row written."""
-    expressions = expressions or {}
-    model = type(instances[0])
+    head, values, given = _insert_shape(type(instances[0]), tuple(sorted((expressions or {}).items())))
+    rows, params = [], []
+    for instance in instances:
+        rows.append(f"SELECT {values} {source}")
+        params += [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in given]
+    return f"{head} {' UNION ALL '.join(rows)}", params
+
+
+@functools.cache
+def _insert_shape(model, expressions: tuple[tuple[str, str], ...]) -> tuple[str, str, list]:
+    """The INSERT's head, one row's values and the fields given as parameters: built once a shape
+    (quoting and column types cost more CPU than the rest of a posting's Python)."""
+    expressions = dict(expressions)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(_q(f.column) for f in fields)
     # Text, not varchar(n): an explicit cast to varchar(n) would cut a long value where the INSERT
     # must refuse it, as a plain one does.
     values = ", ".join(expressions.get(f.attname) or f"CAST(%s AS {_cast(f)})" for f in fields)
     given = [f for f in fields if f.attname not in expressions]
-    rows, params = [], []
-    for instance in instances:
-        rows.append(f"SELECT {values} {source}")
-        params += [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in given]
-    return f"INSERT INTO {_q(model._meta.db_table)} ({columns}) {' UNION ALL '.join(rows)}", params
+    return f"INSERT INTO {_q(model._meta.db_table)} ({columns})", values, given
 
 
 def _cast(field) -> str:
@@ -143,44 +151,13 @@ def record_fast(
     Called inside the caller's transaction."""
     if not scope_checked and not (by.is_authenticated and by.is_active):
         return None
-    scope_sql, scope_params = "TRUE", []
-    if not scope_checked and not by.is_superuser:
-        # `villages_for(by, write=True)`: the villages whose clerk `by` is. Written out rather than
-        # compiled from it on every posting (a third of the path's CPU); if that scope ever
-        # changes, this answers "not yours" too often or too rarely, and tests/credits say so.
-        clerks = Village.clerks.through
-        scope_sql = (
-            f"h.village_id IN (SELECT {_q(clerks._meta.get_field('village').column)} "
-            f"FROM {_q(clerks._meta.db_table)} WHERE {_q(clerks._meta.get_field('user').column)} = %s)"
-        )
-        scope_params = [by.pk]
-    fields = Household._meta.concrete_fields
-    e, r = _q(Entry._meta.db_table), _q(Rule._meta.db_table)
-    cv, c = _q(CatalogueVersion._meta.db_table), _q(Catalogue._meta.db_table)
-    sql = f"""
-        SELECT {", ".join(f"h.{_q(f.column)}" for f in fields)}, v.earliest_deed_on,
-               (SELECT e.occurred_on FROM {e} e WHERE e.household_id = h.id AND e.kind = '{Kind.OPENING}' LIMIT 1),
-               c0.village_id, r.id, r.name, r.points, r.active, r.cap_per_year, r.cap_per_month, r.description,
-               r.key, f.catalogue_id, d.name, {scope_sql}
-        FROM {_q(Household._meta.db_table)} h
-        JOIN {_q(Village._meta.db_table)} v ON v.id = h.village_id
-        LEFT JOIN {r} r0 ON r0.id = %s
-        LEFT JOIN {cv} v0 ON v0.id = r0.version_id
-        LEFT JOIN {c} c0 ON c0.id = v0.catalogue_id
-        LEFT JOIN LATERAL (
-            SELECT cv.id, cv.catalogue_id FROM {cv} cv JOIN {c} c ON c.id = cv.catalogue_id
-            WHERE c.village_id = h.village_id AND cv.adopted_on IS NOT NULL AND cv.effective_from <= %s
-            ORDER BY cv.effective_from DESC LIMIT 1
-        ) f ON TRUE
-        LEFT JOIN {r} r ON r.version_id = f.id AND r.key = r0.key
-        LEFT JOIN {_q(Domain._meta.db_table)} d ON d.id = r.domain_id
-        WHERE h.id = %s
-        FOR UPDATE OF h"""
+    scoped = not scope_checked and not by.is_superuser
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*scope_params, rule.pk, occurred_on, household.pk])
+        cursor.execute(_gather_sql(scoped), [*([by.pk] if scoped else []), rule.pk, occurred_on, household.pk])
         row = cursor.fetchone()
     if row is None:
         return None
+    fields = Household._meta.concrete_fields
     locked = Household.from_db(connection.alias, [f.attname for f in fields], row[: len(fields)])
     (earliest, opened_on, rule_village, rule_id, name, rule_points, active, per_year, per_month, standard, key,
      catalogue_id, domain_name, in_scope) = row[len(fields) :]  # fmt: skip
@@ -212,3 +189,41 @@ def record_fast(
     if not write_entry(entry, household=locked, score_delta=applied, caps=caps):
         return None
     return entry
+
+
+@functools.cache
+def _gather_sql(scoped: bool) -> str:
+    """`record_fast`'s SELECT; with `scoped`, whether the recorder is a clerk of the household's
+    village (its first parameter, the recorder's id) as `villages_for(by, write=True)` says it:
+    written out here, since compiling that queryset costs a third of the posting's CPU; if that
+    scope ever changes, tests/credits/test_posting.py fails on a stranger or a clerk."""
+    clerks = Village.clerks.through
+    scope_sql = (
+        f"h.village_id IN (SELECT {_q(clerks._meta.get_field('village').column)} "
+        f"FROM {_q(clerks._meta.db_table)} WHERE {_q(clerks._meta.get_field('user').column)} = %s)"
+        if scoped
+        else "TRUE"
+    )
+    fields = Household._meta.concrete_fields
+    e, r = _q(Entry._meta.db_table), _q(Rule._meta.db_table)
+    cv, c = _q(CatalogueVersion._meta.db_table), _q(Catalogue._meta.db_table)
+    sql = f"""
+        SELECT {", ".join(f"h.{_q(f.column)}" for f in fields)}, v.earliest_deed_on,
+               (SELECT e.occurred_on FROM {e} e WHERE e.household_id = h.id AND e.kind = '{Kind.OPENING}' LIMIT 1),
+               c0.village_id, r.id, r.name, r.points, r.active, r.cap_per_year, r.cap_per_month, r.description,
+               r.key, f.catalogue_id, d.name, {scope_sql}
+        FROM {_q(Household._meta.db_table)} h
+        JOIN {_q(Village._meta.db_table)} v ON v.id = h.village_id
+        LEFT JOIN {r} r0 ON r0.id = %s
+        LEFT JOIN {cv} v0 ON v0.id = r0.version_id
+        LEFT JOIN {c} c0 ON c0.id = v0.catalogue_id
+        LEFT JOIN LATERAL (
+            SELECT cv.id, cv.catalogue_id FROM {cv} cv JOIN {c} c ON c.id = cv.catalogue_id
+            WHERE c.village_id = h.village_id AND cv.adopted_on IS NOT NULL AND cv.effective_from <= %s
+            ORDER BY cv.effective_from DESC LIMIT 1
+        ) f ON TRUE
+        LEFT JOIN {r} r ON r.version_id = f.id AND r.key = r0.key
+        LEFT JOIN {_q(Domain._meta.db_table)} d ON d.id = r.domain_id
+        WHERE h.id = %s
+        FOR UPDATE OF h"""
+    return sql
