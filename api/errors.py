@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from households.errors import DomainError
 
-FORBIDDEN = {"not_yours", "not_your_shop", "own_case", "may_not_approve", "not_reviewer"}
+FORBIDDEN = {"not_yours", "not_your_shop", "own_case", "may_not_approve", "not_reviewer", "may_not_review"}
 CONFLICT = {
     "household_closed",
     "household_number_taken",
@@ -38,6 +38,7 @@ CONFLICT = {
     "already_voided",
     "idempotency_key_in_use",
     "case_not_waiting",
+    "claim_not_pending",
     "objection_too_late",
 }
 

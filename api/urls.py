@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api.auth import TokenView
 from cases import api as cases
+from claims import api as claims
 from credits import api as credits
 from evidence import api as evidence
 from exchange import api as exchange
@@ -39,6 +40,13 @@ urlpatterns = [
     path("cases/<int:pk>/approve/", cases.CaseApprove.as_view(), name="api-case-approve"),
     path("cases/<int:pk>/reject/", cases.CaseReject.as_view(), name="api-case-reject"),
     path("cases/<int:pk>/decide/", cases.CaseDecide.as_view(), name="api-case-decide"),
+    path("claims/", claims.ClaimList.as_view(), name="api-claims"),
+    path("claims/<int:pk>/", claims.ClaimDetail.as_view(), name="api-claim"),
+    path("claims/<int:pk>/approve/", claims.ClaimApprove.as_view(), name="api-claim-approve"),
+    path("claims/<int:pk>/reject/", claims.ClaimReject.as_view(), name="api-claim-reject"),
+    path("village-reports/", claims.ReportList.as_view(), name="api-village-reports"),
+    path("village-reports/<int:pk>/", claims.ReportDetail.as_view(), name="api-village-report"),
+    path("village-reports/<int:pk>/handle/", claims.ReportHandle.as_view(), name="api-village-report-handle"),
     path("shops/", exchange.ShopList.as_view(), name="api-shops"),
     path("products/", exchange.ProductList.as_view(), name="api-products"),
     path("products/<int:pk>/", exchange.ProductDetail.as_view(), name="api-product"),

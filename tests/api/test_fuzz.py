@@ -31,6 +31,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
 from cases.services import record
+from claims.services import claim_submit, claimable_set, report_submit
 from config.wsgi import application
 from credits.services import entry_record
 from tests.api import schemathesis_hooks
@@ -78,6 +79,10 @@ def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale
     (case_a2,) = record(households=[a2], rule=deduction, occurred_on=today(), by=alice).cases
     # A year long past closed, so the year closes' paths reach a real one.
     close = year_close(village=a1.village, year=today().year - 3, by=alice)
+    # A claim and a report waiting for the clerk, so the claims' paths reach real ones.
+    claimable_set(village=a1.village, keys=[award.key], by=alice)
+    claim = claim_submit(household=a2, rule=award, occurred_on=today(), description="帮邻居收稻谷")
+    report = report_submit(household=a2, description="桥边有垃圾", place="东桥")
     return {
         "household": a1.pk,
         "shop": shop_a.pk,
@@ -96,6 +101,8 @@ def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale
         "cases": case_a2.pk,
         "villages": a1.village_id,
         "year-closes": close.pk,
+        "claims": claim.pk,
+        "village-reports": report.pk,
         "year": today().year,
         "village_code": "nongfeng",
     }
