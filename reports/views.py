@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from config.replica import reads_from_replica
 from households.selectors import villages_for
 from reports import charts
+from reports.claims import claim_figures
 from reports.forms import WHOLE, ReportForm
 from reports.selectors import village_report
 
@@ -42,6 +43,7 @@ def report(request):
         scope = villages if village_id == WHOLE else [v for v in villages if str(v.pk) == village_id]
         result = village_report(scope, form.cleaned_data["period"])
         context.update(report=result, charts=_charts(result), comparing=village_id == WHOLE and len(scope) > 1)
+        context["claim_figures"] = claim_figures(scope, form.cleaned_data["period"])
     return render(request, "reports/report.html", context)
 
 
