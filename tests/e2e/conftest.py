@@ -41,6 +41,7 @@ def roles(transactional_db):
         "exchange.migrations.0003_roles",
         "public.migrations.0002_roles",
         "cases.migrations.0002_roles",
+        "claims.migrations.0002_roles",
         "households.migrations.0004_full_phone_permission",
         "evidence.migrations.0002_roles",
         "years.migrations.0004_roles",
