@@ -9,7 +9,7 @@ by a concurrent writer before the entry lands.
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,8 @@ from households.models import Household, Village
 from households.selectors import villages_for
 
 Kind = Entry.Kind
+# Households a statement of `_add_to_year` moves: four parameters each, under both databases' limits.
+YEAR_ROWS = 5000
 
 
 def entry_record(
@@ -418,16 +420,24 @@ def _post(
 
 
 def _add_to_year(households: list[Household], *, year: int, points: int) -> None:
-    """Move the locked households' cached points of `year`; a fixed number of queries for any N."""
-    ids = [household.pk for household in households]
-    existing = set(YearScore.objects.filter(household_id__in=ids, year=year).values_list("household_id", flat=True))
-    if existing:
-        YearScore.objects.filter(household_id__in=existing, year=year).update(points=F("points") + points)
-    YearScore.objects.bulk_create(
-        YearScore(household_id=household.pk, village_id=household.village_id, year=year, points=points)
-        for household in households
-        if household.pk not in existing
+    """Move the locked households' cached points of `year`: one statement for any N up to
+    YEAR_ROWS (`INSERT … ON CONFLICT … DO UPDATE`, on PostgreSQL and SQLite alike), where a read, an
+    UPDATE and an INSERT were needed, and an INSERT of no rows was skipped, so a batch's queries
+    depended on which households already had the year's row."""
+    table = connection.ops.quote_name(YearScore._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(YearScore._meta.get_field(name).column)
+        for name in ("household", "village", "year", "points")
     )
+    for start in range(0, len(households), YEAR_ROWS):
+        chunk = households[start : start + YEAR_ROWS]
+        rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT (household_id, year) "
+                f"DO UPDATE SET points = {table}.points + excluded.points",
+                [value for household in chunk for value in (household.pk, household.village_id, year, points)],
+            )
 
 
 def _too_early(ids: list[int], *, occurred_on: date) -> dict[int, DomainError]:
