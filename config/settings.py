@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "api",
     "reports",
     "years",
+    "titles",
     "backups",
 ]
 

@@ -1,0 +1,159 @@
+"""Reads of the selection of titles: who the candidates are, which named stars a household earned,
+who holds which title, and what an officer may see.
+
+The candidates read the year's figures from `years.selectors.year_figures` (the close's frozen
+snapshot once the year is closed, else the live ledger). Vetoes and the nine-star conditions read
+the year's entries, matched by rule (its key, whatever version of the catalogue it is in); an entry
+that was reversed, and the reversal itself, count as nothing.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+
+from credits.models import Entry, Rule
+from households.models import County, Household, Town, Village
+from titles.models import Level, NamedStar, Nomination, Selection, Title
+from years.selectors import year_figures
+
+# The veto rules (一票否决) a new selection starts with, where the village's catalogue has them.
+DEFAULT_VETOES = ("红白事大操大办", "受到治安处罚", "不履行赡养义务")
+
+
+@dataclass
+class CandidateRow:
+    household_id: int
+    number: str
+    head_name: str
+    points: int
+    stars: int
+    named_stars: list[str] = field(default_factory=list)
+
+
+def year_entries(village: Village, year: int) -> QuerySet[Entry]:
+    """The village's entries under a rule dated in `year` that stand (not reversed, not reversals)."""
+    return Entry.objects.filter(
+        household__village=village,
+        occurred_on__gte=date(year, 1, 1),
+        occurred_on__lte=date(year, 12, 31),
+        rule__isnull=False,
+        reversal__isnull=True,
+        kind__in=[Entry.Kind.AWARD, Entry.Kind.DEDUCTION],
+    )
+
+
+def default_veto_rules(village: Village) -> list[Rule]:
+    """One rule per key among the village's rules named as the default vetoes."""
+    rules = Rule.objects.filter(version__catalogue__village=village, name__in=DEFAULT_VETOES).order_by("key", "-pk")
+    return list({rule.key: rule for rule in reversed(list(rules))}.values())
+
+
+def vetoed_households(village: Village, year: int, rule_keys: list[str], household_ids=None) -> set[int]:
+    if not rule_keys:
+        return set()
+    entries = year_entries(village, year).filter(rule__key__in=rule_keys)
+    if household_ids is not None:
+        entries = entries.filter(household_id__in=household_ids)
+    return set(entries.values_list("household_id", flat=True))
+
+
+def domain_points(village: Village, year: int, domain_key: str) -> dict[int, int]:
+    rows = (
+        year_entries(village, year)
+        .filter(rule__domain__key=domain_key)
+        .values("household_id")
+        .annotate(total=Sum("points"))
+        .values_list("household_id", "total")
+    )
+    return dict(rows)
+
+
+def rule_uses(village: Village, year: int, rule_keys: list[str]) -> Counter:
+    ids = year_entries(village, year).filter(rule__key__in=rule_keys).values_list("household_id", flat=True)
+    return Counter(ids)
+
+
+def named_stars_earned(village: Village, year: int, household_ids: list[int]) -> dict[int, list[str]]:
+    """Per household, the names of the village's named stars it earned in `year`, in the scheme's order."""
+    earned: dict[int, list[str]] = defaultdict(list)
+    stars = list(NamedStar.objects.filter(village=village).select_related("domain").prefetch_related("rules"))
+    for star in stars:
+        keys = [rule.key for rule in star.rules.all()]
+        if star.condition == NamedStar.Condition.DOMAIN_POINTS:
+            totals = domain_points(village, year, star.domain.key)
+            holders = [pk for pk in household_ids if totals.get(pk, 0) >= star.n]
+        elif star.condition == NamedStar.Condition.RULE_USES:
+            uses = rule_uses(village, year, keys)
+            holders = [pk for pk in household_ids if uses.get(pk, 0) >= star.n]
+        else:
+            touched = vetoed_households(village, year, keys)
+            holders = [pk for pk in household_ids if pk not in touched]
+        for pk in holders:
+            earned[pk].append(star.name)
+    return earned
+
+
+def selection_candidates(selection: Selection) -> list[CandidateRow]:
+    """The households meeting the selection's conditions in its year, with no veto entry; best first."""
+    village, year = selection.village, selection.year
+    figures = [figure for figure in year_figures(village, year) if figure.rank is not None]
+    if selection.min_stars:
+        figures = [figure for figure in figures if figure.stars >= selection.min_stars]
+    for minimum in selection.minimums.select_related("domain"):
+        totals = domain_points(village, year, minimum.domain.key)
+        figures = [figure for figure in figures if totals.get(figure.household_id, 0) >= minimum.points]
+    vetoed = vetoed_households(village, year, veto_keys(selection))
+    figures = [figure for figure in figures if figure.household_id not in vetoed]
+    named = named_stars_earned(village, year, [figure.household_id for figure in figures])
+    return [
+        CandidateRow(f.household_id, f.number, f.head_name, f.points, f.stars, named.get(f.household_id, []))
+        for f in figures
+    ]
+
+
+def veto_keys(selection: Selection) -> list[str]:
+    return list(selection.veto_rules.values_list("key", flat=True))
+
+
+def is_town_officer(user, town: Town) -> bool:
+    return user.is_active and (user.is_superuser or town.officers.filter(pk=user.pk).exists())
+
+
+def is_county_officer(user, county: County | None) -> bool:
+    if county is None:
+        return bool(user.is_active and user.is_superuser)
+    return user.is_active and (user.is_superuser or county.officers.filter(pk=user.pk).exists())
+
+
+def titles_of(household: Household) -> list[Title]:
+    """The household's titles, newest year first, the highest level first within a year; one query."""
+    order = {Level.COUNTY: 0, Level.TOWN: 1, Level.VILLAGE: 2}
+    titles = list(Title.objects.filter(household=household))
+    return sorted(titles, key=lambda title: (-title.year, order[title.level]))
+
+
+def nominations_for(user) -> QuerySet[Nomination]:
+    """The nominations `user` decides: to a town they are officer of, to a county they are officer of."""
+    queryset = Nomination.objects.select_related("title", "title__village", "title__village__town")
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(to_level=Level.TOWN, title__village__town__officers=user)
+        | Q(to_level=Level.COUNTY, title__village__town__county__officers=user)
+    ).distinct()
+
+
+def board_titles(village: Village) -> tuple[int | None, list[Title]]:
+    """The latest year the village awarded titles in, and that year's titles of its households."""
+    year = Title.objects.filter(village=village).order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        return None, []
+    order = {Level.COUNTY: 0, Level.TOWN: 1, Level.VILLAGE: 2}
+    titles = list(Title.objects.filter(village=village, year=year))
+    return year, sorted(titles, key=lambda title: (order[title.level], -title.stars, title.number))
+
+
+def on_notice(village: Village) -> Selection | None:
+    return Selection.objects.filter(village=village, state=Selection.State.NOTICE).order_by("-year").first()
