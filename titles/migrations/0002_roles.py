@@ -1,6 +1,5 @@
 """Clerks run their villages' selections and nominate (the services add the village scope);
-officers read them and select town and county titles (the services check they are the place's
-officers)."""
+officers read them, and select town and county titles as the services allow a place's officers."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -8,7 +7,9 @@ from django.db import migrations
 READ = ["view_selection", "view_candidate", "view_title", "view_nomination", "view_quota", "view_namedstar"]
 ROLES = {
     "clerk": [*READ, "add_selection", "change_selection", "add_namedstar", "change_namedstar", "delete_namedstar"],
-    "officer": [*READ, "add_title", "change_quota", "add_quota"],
+    # Officers hold read permissions only, as everywhere; selecting a title or setting a quota is
+    # checked by the services against the town's and the county's officers.
+    "officer": READ,
 }
 
 
