@@ -14,6 +14,7 @@ from evidence import api as evidence
 from exchange import api as exchange
 from households import api as households
 from public import api as public
+from titles import api as titles
 from years import api as years
 
 urlpatterns = [
@@ -57,6 +58,15 @@ urlpatterns = [
     path("villages/<int:pk>/years/<int:year>/", years.YearFigures.as_view(), name="api-village-year"),
     path("year-closes/", years.YearCloseList.as_view(), name="api-year-closes"),
     path("year-closes/<int:pk>/", years.YearCloseDetail.as_view(), name="api-year-close"),
+    path("selections/", titles.SelectionList.as_view(), name="api-selections"),
+    path("selections/<int:pk>/", titles.SelectionDetail.as_view(), name="api-selection"),
+    path("selections/<int:pk>/confirm/", titles.SelectionConfirm.as_view(), name="api-selection-confirm"),
+    path("selections/<int:pk>/publish/", titles.SelectionPublish.as_view(), name="api-selection-publish"),
+    path("selections/<int:pk>/award/", titles.SelectionAward.as_view(), name="api-selection-award"),
+    path("titles/", titles.TitleList.as_view(), name="api-titles"),
+    path("titles/<int:pk>/nominate/", titles.TitleNominate.as_view(), name="api-title-nominate"),
+    path("nominations/", titles.NominationList.as_view(), name="api-nominations"),
+    path("nominations/<int:pk>/select/", titles.NominationSelect.as_view(), name="api-nomination-select"),
     path("board/<str:village_code>/", public.BoardView.as_view(), name="api-board"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

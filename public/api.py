@@ -42,6 +42,22 @@ class StarCountSerializer(serializers.Serializer):
     households = serializers.IntegerField()
 
 
+class BoardHouseholdSerializer(serializers.Serializer):
+    level = serializers.CharField(help_text="The title's level in words; empty for a candidate.")
+    number = serializers.CharField()
+    name = serializers.CharField()
+    stars = serializers.IntegerField()
+    named_stars = serializers.ListField(child=serializers.CharField())
+
+
+class BoardTitlesSerializer(serializers.Serializer):
+    year = serializers.IntegerField(allow_null=True, help_text="The latest year with titles.")
+    titles = BoardHouseholdSerializer(many=True)
+    notice_year = serializers.IntegerField(allow_null=True)
+    notice_until = serializers.DateField(allow_null=True)
+    candidates = BoardHouseholdSerializer(many=True, help_text="On notice; empty when no selection is.")
+
+
 class BoardSerializer(serializers.Serializer):
     """A list is null when the village chose not to show it."""
 
@@ -59,6 +75,9 @@ class BoardSerializer(serializers.Serializer):
     deductions = BoardEntrySerializer(many=True, allow_null=True, help_text="Final deductions only.")
     pending = BoardEntrySerializer(
         many=True, allow_null=True, help_text="Cases in notice, not final, names masked; null unless shown."
+    )
+    titles = BoardTitlesSerializer(
+        help_text="The star households (星级文明户) of the latest year, and candidates on notice."
     )
 
 

@@ -18,6 +18,7 @@ from credits.selectors import fingerprint_time, village_fingerprint
 from households.models import Village
 from households.selectors import star_counts, star_levels, stars_for_year
 from public.models import BoardSettings
+from titles.board import BoardTitles, board_titles
 
 # Two-character surnames (复姓) still met today; any other name's surname is its first character.
 COMPOUND_SURNAMES = frozenset(
@@ -79,6 +80,7 @@ class Board:
     pending: list[BoardEntry] | None  # cases in notice, masked; None unless the village shows them
     fingerprint: str  # over all the village's households' ledger chains, as of fingerprint_at
     fingerprint_at: datetime
+    titles: BoardTitles  # the latest year's star households, and the candidates while on notice
 
 
 def board_settings(village: Village) -> BoardSettings:
@@ -143,6 +145,7 @@ def village_board(village: Village, *, today: date | None = None) -> Board:
         pending=pending,
         fingerprint=village_fingerprint(village, at=fingerprint_at),
         fingerprint_at=fingerprint_at,
+        titles=board_titles(village, name_of=name_of),
     )
 
 

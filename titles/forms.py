@@ -124,3 +124,13 @@ class NamedStarForm(forms.ModelForm):
         if condition in (NamedStar.Condition.RULE_USES, NamedStar.Condition.NO_ENTRY) and not data.get("rules"):
             self.add_error("rules", _("Choose the rules whose entries count."))
         return data
+
+
+class RankingForm(forms.Form):
+    town = forms.ModelChoiceField(label=_("town"), queryset=None, empty_label=None)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=9999)
+
+    def __init__(self, *args, towns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns
+        self.fields["year"].initial = timezone.localdate().year - 1

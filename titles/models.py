@@ -146,6 +146,10 @@ class Title(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.get_level_display()} {self.number} {self.head_name}"
 
+    @property
+    def stars_drawn(self) -> str:
+        return "★" * self.stars
+
 
 class Nomination(models.Model):
     """A titled household put forward to the level above (village → town, town → county)."""

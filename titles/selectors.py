@@ -143,17 +143,3 @@ def nominations_for(user) -> QuerySet[Nomination]:
         Q(to_level=Level.TOWN, title__village__town__officers=user)
         | Q(to_level=Level.COUNTY, title__village__town__county__officers=user)
     ).distinct()
-
-
-def board_titles(village: Village) -> tuple[int | None, list[Title]]:
-    """The latest year the village awarded titles in, and that year's titles of its households."""
-    year = Title.objects.filter(village=village).order_by("-year").values_list("year", flat=True).first()
-    if year is None:
-        return None, []
-    order = {Level.COUNTY: 0, Level.TOWN: 1, Level.VILLAGE: 2}
-    titles = list(Title.objects.filter(village=village, year=year))
-    return year, sorted(titles, key=lambda title: (order[title.level], -title.stars, title.number))
-
-
-def on_notice(village: Village) -> Selection | None:
-    return Selection.objects.filter(village=village, state=Selection.State.NOTICE).order_by("-year").first()

@@ -13,6 +13,8 @@ REFUSALS_THAT_NEED_STATE = {
     400: {"bad_credentials"},  # POST /api/auth/token/: no such user, or not this password
     422: {
         "future_date",  # after today, which moves
+        "year_not_ended",  # a selection of a year not over yet, which moves with today
+        "bad_notice_date",  # a notice ending before today
         "before_opening",  # before the household was opened
         "before_earliest_deed",  # before the earliest deed the village records
         "year_closed",  # in a year the village has closed

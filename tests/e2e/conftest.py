@@ -45,11 +45,13 @@ def roles(transactional_db):
         "households.migrations.0004_full_phone_permission",
         "evidence.migrations.0002_roles",
         "years.migrations.0004_roles",
+        "titles.migrations.0002_roles",
     ):
         for role, perms in import_module(migration).ROLES.items():
             group, _created = Group.objects.get_or_create(name=role)
             for perm in perms:
-                app_label, codename = perm.split(".")
+                # "app.codename", or a bare codename of the migration's own app.
+                app_label, codename = perm.split(".") if "." in perm else (migration.split(".")[0], perm)
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 

@@ -8,7 +8,7 @@ from titles.models import Level, Title
 from titles.services import title_nominate, title_select
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_selecting_at_once_stay_within_the_quota(awarded, alice, olivia, town, town_quota):
     from tests.factories import UserFactory
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from credits.admin.pages import admin_page
 from households.admin import ScopedAdmin
 from households.errors import DomainError
 from households.models import County, Town
+from households.selectors import villages_for
 from titles.forms import QuotaForm
 from titles.models import Level, Nomination, Quota, Title
 from titles.selectors import nominations_for
@@ -161,21 +163,29 @@ class QuotaAdmin(ScopedAdmin):
         user = request.user
         if user.is_superuser:
             return queryset
-        towns = Town.objects.filter(officers=user) | Town.objects.filter(county__officers=user)
-        return queryset.filter(town__in=towns) | queryset.filter(county__officers=user)
+        towns = Town.objects.filter(Q(officers=user) | Q(county__officers=user) | Q(villages__in=villages_for(user)))
+        return queryset.filter(Q(town__in=towns) | Q(county__officers=user)).distinct()
 
     @admin.display(description=gettext_lazy("town or county"))
     def place(self, quota):
         return quota.town or quota.county
 
     # Officers hold read permissions only: who sets a quota is the service's rule (a town's by its
-    # county's officers, a county's by a superuser), asked here too so the buttons match it.
+    # county's officers, a county's by a superuser). The menu asks only the permission, no query
+    # (it is on every admin page); the form's own pages ask who the user is.
     def has_add_permission(self, request):
         user = request.user
-        return user.is_active and (user.is_superuser or County.objects.filter(officers=user).exists())
+        # Officers read quotas and run no village's selection; clerks read their town's quota only.
+        return user.is_superuser or (user.has_perm("titles.view_quota") and not user.has_perm("titles.add_selection"))
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request) and (obj is None or self._sets(request, obj))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        user = request.user
+        if not (user.is_superuser or County.objects.filter(officers=user).exists()):
+            raise PermissionDenied
+        return super().add_view(request, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False

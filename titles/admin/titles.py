@@ -1,22 +1,31 @@
 """Titles held, read-only and scoped (the services award them), and a village's nine-star scheme,
 which its clerks keep."""
 
+import csv
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from credits.admin.pages import admin_page
 from credits.models import Domain, Rule
 from households.admin import ScopedAdmin
+from households.exports import SheetExportMixin
 from households.selectors import household_match, villages_for
-from titles.forms import NamedStarForm
+from titles.exports import TitleResource
+from titles.forms import NamedStarForm, RankingForm
 from titles.models import NamedStar, Title
+from titles.ranking import town_ranking, towns_for_officer
 
 
 @admin.register(Title)
-class TitleAdmin(ScopedAdmin):
+class TitleAdmin(SheetExportMixin, ScopedAdmin):
+    resource_classes = [TitleResource]
+    change_list_template = "admin/titles/title/titles_list.html"
     list_display = ("year", "level", "village", "number", "head_name", "stars_shown", "named", "certificate")
     list_filter = ("year", "level")
     search_fields = ("number",)
@@ -44,8 +53,32 @@ class TitleAdmin(ScopedAdmin):
                 self.admin_site.admin_view(self.certificate_view),
                 name="titles_title_certificate",
             ),
+            path("ranking/", self.admin_site.admin_view(self.ranking_view), name="titles_title_ranking"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_rank": towns_for_officer(request.user).exists()}
+        return super().changelist_view(request, extra_context)
+
+    def ranking_view(self, request):
+        """A town's households ranked by a year's points, for the town's and the county's officers."""
+        towns = towns_for_officer(request.user)
+        if not self.has_view_permission(request) or not towns.exists():
+            raise PermissionDenied
+        form = RankingForm(request.GET if "town" in request.GET else None, towns=towns)
+        rows = total = None
+        if form.is_bound and form.is_valid():
+            rows = town_ranking(form.cleaned_data["town"], form.cleaned_data["year"])
+            if request.GET.get("format") == "csv":
+                return ranking_csv(rows, form.cleaned_data["town"], form.cleaned_data["year"])
+            total = len(rows)
+            rows = rows[:RANKING_SHOWN]
+        query = f"town={form['town'].value() or ''}&year={form['year'].value() or ''}"
+        return admin_page(
+            self, request, "admin/titles/title/ranking.html", title=_("Town-wide ranking"), form=form,
+            rows=rows, total=total, query=query,
+        )  # fmt: skip
 
     def certificate_view(self, request, object_id):
         """A certificate or door plaque to print, on one A4 or A5 page."""
@@ -108,3 +141,42 @@ class NamedStarAdmin(ScopedAdmin):
                 "version"
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+# A page shows this many; the CSV holds them all.
+RANKING_SHOWN = 500
+
+
+def ranking_csv(rows, town, year) -> HttpResponse:
+    from households.exports import sheet_text
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ranking-{year}.csv"'
+    response.write("\ufeff")  # Excel reads the Chinese as UTF-8 only after a byte order mark
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            str(_("rank")),
+            str(_("village")),
+            str(_("household number")),
+            str(_("head of household")),
+            str(_("points of the year")),
+            str(_("stars")),
+            str(_("rank in the village")),
+            str(_("titles")),
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row.rank,
+                sheet_text(row.village),
+                sheet_text(row.number),
+                sheet_text(row.head_name),
+                row.points,
+                row.stars,
+                row.village_rank,
+                "、".join(row.levels),
+            ]
+        )
+    return response

@@ -84,6 +84,7 @@ from exchange.services import product_restock, redemption_create, redemption_voi
 from households.errors import DomainError
 from households.models import Household, Town, Village
 from households.services import household_close
+from titles.demo import seed_titles
 from years.models import YearClose
 from years.services import year_close
 
@@ -239,6 +240,7 @@ class Command(BaseCommand):
         )  # fmt: skip
         if demo.next_version:
             adopt_next_version(village, demo.next_version, clerk=clerk, today=today)
+        seed_titles(village, clerk=clerk, officer=users["officer"])  # last year's star households
         return village, shop
 
     def _users(self, usernames: set[str], hashes: dict[str, str]) -> dict[str, User]:
