@@ -135,7 +135,8 @@ class Title(models.Model):
     awarded_at = models.DateTimeField(_("awarded at"))
 
     class Meta:
-        verbose_name = _("title")
+        # Not "title" (标题, a heading): the honour a household holds.
+        verbose_name = _("star household title")
         verbose_name_plural = _("titles")
         ordering = ["-year", "level", "village", "number"]
         constraints = [
@@ -154,7 +155,9 @@ class Title(models.Model):
 class Nomination(models.Model):
     """A titled household put forward to the level above (village → town, town → county)."""
 
-    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("title"))
+    title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("star household title")
+    )
     to_level = models.CharField(_("to level"), max_length=8, choices=Level.choices)
     nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     nominated_at = models.DateTimeField(_("nominated at"), auto_now_add=True)
