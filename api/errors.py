@@ -18,7 +18,15 @@ from rest_framework.response import Response
 
 from households.errors import DomainError
 
-FORBIDDEN = {"not_yours", "not_your_shop", "own_case", "may_not_approve", "not_reviewer", "may_not_review", "not_officer"}
+FORBIDDEN = {
+    "not_yours",
+    "not_your_shop",
+    "own_case",
+    "may_not_approve",
+    "not_reviewer",
+    "may_not_review",
+    "not_officer",
+}
 CONFLICT = {
     # The selection of titles (titles.errors): a step out of order, a quota used up, done already.
     "selection_wrong_state",
