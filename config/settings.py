@@ -300,6 +300,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.bound_path_ids"],
+    # Choice sets named for what they are where two apps' fields share a name (`state`, `level`).
+    "ENUM_NAME_OVERRIDES": {
+        "SelectionStateEnum": "titles.models.Selection.State",
+        "TitleLevelEnum": "titles.models.Level",
+    },
 }
 
 # The history of changes (django-auditlog): our own log model, scoped to villages and towns. The
