@@ -10,6 +10,11 @@ class ActivityClosed(DomainError):
     default_message = _("The activity “%(title)s” is closed; nothing about it can change any more.")
 
 
+class ActivityCancelled(DomainError):
+    code = "activity_cancelled"
+    default_message = _("The activity “%(title)s” was cancelled; nothing about it can change any more.")
+
+
 class ActivityFull(DomainError):
     code = "activity_full"
     default_message = _("The activity “%(title)s” is full: all %(capacity)s places are taken.")

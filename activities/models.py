@@ -60,6 +60,16 @@ class Activity(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
+    # Called off before it was closed: nothing is awarded and nothing about it changes any more.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
 
     class Meta:
         verbose_name = _("activity")
@@ -75,6 +85,11 @@ class Activity(models.Model):
                 | models.Q(closed_at__isnull=False, closed_by__isnull=False),
                 name="activity_closed_has_closer",
             ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True, cancelled_by__isnull=True)
+                | models.Q(cancelled_at__isnull=False, cancelled_by__isnull=False, closed_at__isnull=True),
+                name="activity_cancelled_not_closed",
+            ),
         ]
         indexes = [models.Index(fields=["village", "held_on"], name="activity_village_date_idx")]
 
@@ -86,8 +101,24 @@ class Activity(models.Model):
         return self.closed_at is not None
 
     @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def finished(self) -> bool:
+        """Closed or cancelled: nothing about it changes any more."""
+        return self.closed or self.cancelled
+
+    @property
     def signup_open(self) -> bool:
-        return not self.closed and timezone.now() <= self.signup_until
+        return not self.finished and timezone.now() <= self.signup_until
+
+    @property
+    def full(self) -> bool:
+        taken = getattr(self, "taken", None)
+        if taken is None:
+            taken = self.signups.count()
+        return self.capacity is not None and taken >= self.capacity
 
 
 class Signup(models.Model):

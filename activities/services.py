@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.errors import (
+    ActivityCancelled,
     ActivityClosed,
     ActivityFull,
     AlreadyCheckedIn,
@@ -180,6 +181,31 @@ def check_in_many(*, activity: Activity, households: list[Household], by) -> lis
         return [check_in(activity=activity, household=household, by=by) for household in households]
 
 
+def check_in_list(*, activity: Activity, present: set[int], by) -> tuple[int, int]:
+    """Save a ticked list: the signups whose ids are in `present` are checked in, the others
+    unticked, all or none. Returns how many were ticked and unticked by this call."""
+    if not may_organise(by, activity):
+        raise NotOrganiser()
+    with transaction.atomic(), acting(by):
+        locked = _lock(activity)
+        signups = list(locked.signups.select_related("household"))
+        unknown = present - {signup.pk for signup in signups}
+        if unknown:
+            raise BadActivity(_("The list changed while it was open; please tick it again."))
+        ticked = [signup for signup in signups if signup.pk in present and not signup.checked_in]
+        unticked = [signup for signup in signups if signup.pk not in present and signup.checked_in]
+        now = timezone.now()
+        for signup in ticked:
+            _check_household(locked, signup.household)
+            signup.checked_in_at, signup.checked_in_by = now, by
+        for signup in unticked:
+            signup.checked_in_at, signup.checked_in_by = None, None
+        # One save each, not a bulk update: the history records every tick (a list is a few dozen rows).
+        for signup in ticked + unticked:
+            signup.save(update_fields=["checked_in_at", "checked_in_by"])
+    return len(ticked), len(unticked)
+
+
 def check_in_undo(*, signup: Signup, by) -> Signup:
     """Untick a household checked in by mistake, before the activity is closed."""
     if not may_organise(by, signup.activity):
@@ -227,8 +253,21 @@ def activity_close(*, activity: Activity, by) -> list[Entry]:
     return entries
 
 
+def activity_cancel(*, activity: Activity, by) -> Activity:
+    """Call the activity off before it is closed: nothing is awarded, its sign-ups stay as a record,
+    and nothing about it changes any more. Cancelling twice, or a closed activity, is refused."""
+    ensure_may_change(user=by, village_id=activity.village_id)
+    with transaction.atomic(), acting(by):
+        locked = _lock(activity)
+        locked.cancelled_at = timezone.now()
+        locked.cancelled_by = by
+        locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    activity.cancelled_at, activity.cancelled_by = locked.cancelled_at, locked.cancelled_by
+    return locked
+
+
 def _lock(activity: Activity) -> Activity:
-    """The activity's row, locked for this transaction and read afresh; a closed one refuses.
+    """The activity's row, locked for this transaction and read afresh; a closed or cancelled one refuses.
 
     Sign-ups, check-ins and closing all take it first, and then (closing only) the households'
     rows through the ledger: one order everywhere, so none of them can deadlock another.
@@ -236,6 +275,8 @@ def _lock(activity: Activity) -> Activity:
     locked = Activity.objects.select_for_update().select_related("village", "rule").get(pk=activity.pk)
     if locked.closed:
         raise ActivityClosed(title=locked.title)
+    if locked.cancelled:
+        raise ActivityCancelled(title=locked.title)
     return locked
 
 

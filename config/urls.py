@@ -27,5 +27,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("evidence/", include("evidence.urls")),
     path("catalogues/", include("credits.urls")),
+    path("activities/", include("activities.urls")),
     path("", include("public.urls")),
 ]

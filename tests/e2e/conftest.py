@@ -46,6 +46,7 @@ def roles(transactional_db):
         "evidence.migrations.0002_roles",
         "years.migrations.0004_roles",
         "titles.migrations.0002_roles",
+        "activities.migrations.0002_roles",
     ):
         for role, perms in import_module(migration).ROLES.items():
             group, _created = Group.objects.get_or_create(name=role)
