@@ -25,9 +25,11 @@ RECENT = 8
 def check_in_page(request, activity_id: int):
     activity = _get_activity_for_organiser(request.user, activity_id)
     result = None
+    last_code = ""
     form = HouseholdCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = _check_in(request, activity, form.cleaned_data["code"])
+        last_code = form.cleaned_data["code"]
         form = HouseholdCodeForm()
     activity = _get_activity_for_organiser(request.user, activity_id)
     recent = (
@@ -45,6 +47,8 @@ def check_in_page(request, activity_id: int):
             "recent": recent,
             # The camera starts again by itself after a scan: the organiser keeps scanning.
             "autostart": request.POST.get("via") == "camera" and request.method == "POST",
+            # ... but the card just read is likely still before it: the script lets it be for a moment.
+            "last_code": last_code,
         },
     )
     # This one page may use the camera; every other page keeps it off (config/headers.py).

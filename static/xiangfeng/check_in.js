@@ -10,6 +10,9 @@
   var status = document.getElementById("act-camera-status"), stopBtn = document.getElementById("act-stop");
   var code = document.getElementById("act-code"), via = document.getElementById("act-via");
   var stream = null, detector = null, canvas = null, timer = null, done = false;
+  // After a scan the camera starts again with the same card likely still in front of it: that card
+  // is ignored for a few seconds, so the organiser sees "checked in", not "already checked in".
+  var last = scanBtn.dataset.last || "", ignoreUntil = last ? Date.now() + 4000 : 0;
 
   function loadJsQR() {
     return new Promise(function (resolve, reject) {
@@ -52,6 +55,7 @@
   function tick() {
     if (done || !stream) return;
     read().then(function (text) {
+      if (text && text === last && Date.now() < ignoreUntil) text = null;
       if (text && !done) {
         done = true;
         status.textContent = scanBtn.dataset.reading;
