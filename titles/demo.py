@@ -14,6 +14,7 @@ from credits.models import Rule
 from households.models import Village
 from titles.errors import QuotaFull
 from titles.models import NamedStar, Quota
+from titles.selectors import selection_candidates
 from titles.services import (
     selection_award,
     selection_confirm,
@@ -46,6 +47,8 @@ def seed_titles(village: Village, *, clerk, officer, today: date | None = None) 
     year = today.year - 1
     _nine_stars(village)
     selection = selection_create(village=village, year=year, by=clerk, min_stars=_least_stars(village, year))
+    if not selection_candidates(selection):
+        return  # a small village where nobody meets the conditions (or all are vetoed): the draft stays
     # The review meets in the first week of January; a demo loaded before the notice has ended
     # shows the candidates on the board.
     review = min(date(today.year, 1, 6), today)
@@ -81,10 +84,11 @@ def _nine_stars(village: Village) -> None:
 def _least_stars(village: Village, year: int) -> int | None:
     """The least star level at which about a tenth of the village (or fewer) makes the list."""
     figures = [figure for figure in year_figures(village, year) if figure.rank is not None]
-    for stars in range(1, 10):
+    reached = [stars for stars in range(1, 10) if any(figure.stars >= stars for figure in figures)]
+    for stars in reached:
         if sum(figure.stars >= stars for figure in figures) <= max(1, len(figures) * LIST_SHARE):
             return stars
-    return 9
+    return reached[-1] if reached else 9
 
 
 def _at(on: date, hour: int) -> datetime:
