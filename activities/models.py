@@ -115,10 +115,17 @@ class Activity(models.Model):
 
     @property
     def full(self) -> bool:
+        return self.places_left == 0
+
+    @property
+    def places_left(self) -> int | None:
+        """How many more households may sign up; None for no limit. Counted by `with_counts` if it was used."""
+        if self.capacity is None:
+            return None
         taken = getattr(self, "taken", None)
         if taken is None:
             taken = self.signups.count()
-        return self.capacity is not None and taken >= self.capacity
+        return max(self.capacity - taken, 0)
 
 
 class Signup(models.Model):

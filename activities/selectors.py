@@ -1,6 +1,6 @@
 """Reads of activities, scoped to the person asking or to the household looking."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from activities.models import Activity, Signup
@@ -35,16 +35,30 @@ def with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
 
 
 def upcoming(village_id: int) -> QuerySet[Activity]:
-    """A village's open activities from today on, soonest first, with their counts."""
+    """A village's open activities from today on (neither closed nor cancelled), soonest first,
+    with their counts."""
     today = timezone.localdate()
-    rows = Activity.objects.filter(village_id=village_id, closed_at__isnull=True, held_on__gte=today)
+    rows = Activity.objects.filter(
+        village_id=village_id, closed_at__isnull=True, cancelled_at__isnull=True, held_on__gte=today
+    )
     return with_counts(rows).order_by("held_on", "starts_at", "id")
 
 
+def open_for_signup(village_id: int, *, household: Household | None = None) -> QuerySet[Activity]:
+    """The village's activities a household may still sign up for on the lookup page: upcoming and
+    before their deadline, soonest first, with their counts and the rule they award; with a
+    `household`, whether it is signed up already (`mine`), in the same query."""
+    rows = upcoming(village_id).filter(signup_until__gte=timezone.now()).select_related("rule")
+    if household is not None:
+        rows = rows.annotate(mine=Exists(Signup.objects.filter(activity=OuterRef("pk"), household=household)))
+    return rows
+
+
 def household_signups(household: Household) -> QuerySet[Signup]:
-    """A household's places, newest activity first, with the activity and any entry it earned."""
+    """A household's places, newest activity first, with the activity, its rule and any entry it earned."""
     return (
         Signup.objects.filter(household=household)
-        .select_related("activity", "entry")
+        .select_related("activity__rule", "entry")
         .order_by("-activity__held_on", "-activity_id")
     )
+

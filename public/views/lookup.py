@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.addresses import client_address
+from activities.selectors import household_signups, open_for_signup
 from cases.selectors import household_cases
 from cases.services import case_object, finalise_due
 from claims.selectors import household_claims, household_reports
@@ -48,6 +49,7 @@ from years.selectors import latest_closed_year
 GRANT = "lookup"
 PAGE_SIZE = 20
 RECENT_REDEMPTIONS = 3
+ACTIVITIES_SHOWN = 10
 CARD_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,43}")
 
 
@@ -200,6 +202,9 @@ def _record(request, household: Household, *, by_pin: bool):
         "claims": household_claims(household),
         "reports": household_reports(household),
         **_claim_urls(household, by_pin=by_pin),
+        # The village's activities open for sign-up, and the household's own sign-ups: a query each.
+        "open_activities": list(open_for_signup(household.village_id, household=household)[:ACTIVITIES_SHOWN]),
+        "signups": list(household_signups(household)[:ACTIVITIES_SHOWN]),
         "now": timezone.now(),
     }
     if show == "redemptions":
