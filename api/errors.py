@@ -26,6 +26,7 @@ FORBIDDEN = {
     "not_reviewer",
     "may_not_review",
     "not_officer",
+    "not_organiser",
 }
 CONFLICT = {
     # The selection of titles (titles.errors): a step out of order, a quota used up, done already.
@@ -58,7 +59,18 @@ CONFLICT = {
     "case_not_waiting",
     "claim_not_pending",
     "objection_too_late",
+    # Activities (activities.errors): closed or cancelled, full, sign-up over, done already, not yet held.
+    "activity_closed",
+    "activity_cancelled",
+    "activity_full",
+    "signup_closed",
+    "already_signed_up",
+    "not_signed_up",
+    "already_checked_in",
+    "not_held_yet",
 }
+# A household named by its number or card that the village does not have, as an unknown id is.
+NOT_FOUND = {"household_not_found"}
 
 
 def status_of(error: DomainError) -> int:
@@ -66,6 +78,8 @@ def status_of(error: DomainError) -> int:
         return status.HTTP_403_FORBIDDEN
     if error.code in CONFLICT:
         return status.HTTP_409_CONFLICT
+    if error.code in NOT_FOUND:
+        return status.HTTP_404_NOT_FOUND
     return status.HTTP_422_UNPROCESSABLE_ENTITY
 
 

@@ -5,15 +5,18 @@ declares, each of its JSON type. DRF alone would ignore a misspelt field (`occur
 quietly record today) and read `"5"` as 5, `0` as false, `12` as the text "12".
 """
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 
 import django_filters
 from django import forms
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 
+from api.errors import ApiError
 from households.validators import printable
 
 # Primary keys are 64-bit: anything larger is not an id of ours, and must not reach the database.
@@ -146,3 +149,77 @@ def _refusal(field, code, **params):
         field.fail(code, **params)
     except exceptions.ValidationError as error:
         return error.detail
+
+
+class IsoDate(forms.DateField):
+    """A date in a query string as the schema's `format: date` writes it (YYYY-MM-DD) and no other way:
+    Django's own would also read 10/25/2024."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise forms.ValidationError(_("Enter a date as YYYY-MM-DD."), code="invalid")
+
+
+class DateFilter(django_filters.DateFilter):
+    field_class = IsoDate
+
+
+# RFC 3339's date-time, the schema's `format: date-time`: a moment with its offset from UTC.
+MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+
+
+class MomentField(serializers.DateTimeField):
+    """A moment as RFC 3339 writes it, with its offset (`2025-05-01T18:00:00+08:00`), and no other way.
+
+    Python alone would also read a bare date as its midnight, or a time with no offset as local.
+    """
+
+    def to_internal_value(self, value):
+        if not (isinstance(value, str) and MOMENT.fullmatch(value)):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+08:00")
+        text = value.upper()
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+08:00")
+        try:
+            # Stored in UTC and read on the village's clock: both must be within the years 1 to 9999.
+            return moment.astimezone(dt.UTC).astimezone(timezone.get_current_timezone())
+        except OverflowError:
+            # Well formed, but its offset takes it outside the years 1 to 9999 that can be stored.
+            raise ApiError(
+                _("That moment is outside the years 1 to 9999."),
+                code="date_out_of_range",
+                status_code=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            ) from None
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        local = timezone.localtime(value)
+        if local.utcoffset().total_seconds() % 60:
+            # A zone's local mean time before it kept standard time (Shanghai's +08:05:43 before 1901)
+            # has an offset RFC 3339 cannot write: such a moment is given in UTC.
+            local = value.astimezone(dt.UTC)
+        return local.isoformat()
+
+
+LOCAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?")
+
+
+class LocalTimeField(serializers.TimeField):
+    """A time of day on the village's clock, `HH:MM` (seconds allowed, and dropped), with no offset."""
+
+    def to_internal_value(self, value):
+        if not (isinstance(value, str) and LOCAL_TIME.fullmatch(value)):
+            self.fail("invalid", format="HH:MM")
+        return dt.time.fromisoformat(value).replace(second=0)
+
+    def to_representation(self, value):
+        return None if value is None else value.strftime("%H:%M")

@@ -14,7 +14,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerial
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from api.fields import MAX_ID
+from api.fields import LOCAL_TIME, MAX_ID
 from households.validators import CONTROL_CHARACTER
 
 Error = inline_serializer(
@@ -115,6 +115,16 @@ class SignedPointsFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return {"type": "integer", "not": {"enum": [0]}}
+
+
+class LocalTimeFieldExtension(OpenApiSerializerFieldExtension):
+    """A time of day on the village's clock, `HH:MM`: not RFC 3339's `time`, which carries an offset."""
+
+    target_class = "api.fields.LocalTimeField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "pattern": f"^{LOCAL_TIME.pattern}$", "example": "14:30"}
 
 
 class FilterExtension(DjangoFilterExtension):

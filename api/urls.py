@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from activities import api as activities
 from api.auth import TokenView
 from cases import api as cases
 from claims import api as claims
@@ -48,6 +49,13 @@ urlpatterns = [
     path("village-reports/", claims.ReportList.as_view(), name="api-village-reports"),
     path("village-reports/<int:pk>/", claims.ReportDetail.as_view(), name="api-village-report"),
     path("village-reports/<int:pk>/handle/", claims.ReportHandle.as_view(), name="api-village-report-handle"),
+    path("activities/", activities.ActivityList.as_view(), name="api-activities"),
+    path("activities/<int:pk>/", activities.ActivityDetail.as_view(), name="api-activity"),
+    path("activities/<int:pk>/signups/", activities.SignupList.as_view(), name="api-activity-signups"),
+    path("activities/<int:pk>/withdraw/", activities.Withdraw.as_view(), name="api-activity-withdraw"),
+    path("activities/<int:pk>/check-in/", activities.CheckIn.as_view(), name="api-activity-check-in"),
+    path("activities/<int:pk>/close/", activities.Close.as_view(), name="api-activity-close"),
+    path("activities/<int:pk>/cancel/", activities.Cancel.as_view(), name="api-activity-cancel"),
     path("shops/", exchange.ShopList.as_view(), name="api-shops"),
     path("products/", exchange.ProductList.as_view(), name="api-products"),
     path("products/<int:pk>/", exchange.ProductDetail.as_view(), name="api-product"),

@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SelectionStateEnum": "titles.models.Selection.State",
         "TitleLevelEnum": "titles.models.Level",
+        "ActivityStateEnum": "activities.api.STATES",
     },
 }
 

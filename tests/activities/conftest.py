@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from activities.services import activity_create
+from tests.api.conftest import api  # noqa: F401 (the API's client, a fixture)
 
 
 def publish(village, *, by, rule, held_on=None, **fields):

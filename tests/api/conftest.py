@@ -2,15 +2,19 @@
 
 `api(user)` is a client that authenticates like another system would, with the user's token in
 `Authorization: Token …`; `api(None)` is anonymous. Shop A sells soap (10 points, 20 in stock);
-shop B sells rice. a1 has one award (`award_a1`) and bought one soap (`sale_a1`).
+shop B sells rice. a1 has one award (`award_a1`) and bought one soap (`sale_a1`), and is signed up
+for village A's clean-up today (`activity_a`).
 """
 
+import datetime as dt
 import uuid
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.tokens import api_token_create
+from activities.services import activity_create, signup_create
 from credits.services import entry_record
 from tests.credits.ledger import today
 from tests.exchange.conftest import redeem, restock
@@ -51,6 +55,22 @@ def award_a1(a1, award, alice):
 @pytest.fixture
 def sale_a1(shop_a, a1, soap):
     return redeem(shop_a, a1, (soap, 1))
+
+
+@pytest.fixture
+def activity_a(village_a, alice, award, a1):
+    """Today's river clean-up in village A, awarding `award`; a1 signed up by Alice."""
+    activity = activity_create(
+        village=village_a,
+        by=alice,
+        title="清理河道",
+        rule=award,
+        held_on=today(),
+        place="村口石桥",
+        signup_until=timezone.make_aware(dt.datetime.combine(today(), dt.time(8))),
+    )
+    signup_create(activity=activity, household=a1, by=alice)
+    return activity
 
 
 def new_key() -> str:

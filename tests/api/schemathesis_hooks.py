@@ -26,6 +26,10 @@ REFUSALS_THAT_NEED_STATE = {
         "price_changed",  # the price changed since the counter showed it
         "bad_quantity",  # lines of one product adding up to more than 999: JSON Schema cannot sum
         "idempotency_key_reused",  # the key was used for another request
+        # An activity the village cannot run: its rule a deduction or another village's, its sign-up
+        # deadline after its start (JSON Schema cannot compare two fields), a capacity below the places taken.
+        "bad_activity",
+        "date_out_of_range",  # a moment whose offset takes it outside the years 1 to 9999
         # An uploaded file's content, which a schema cannot describe: what it really is, its size.
         "evidence_wrong_type",
         "evidence_too_large",

@@ -74,7 +74,7 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale_a1):
+def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale_a1, activity_a):
     award_a1 = entry_record(household=a1, rule=award, occurred_on=today(), by=alice)
     (case_a2,) = record(households=[a2], rule=deduction, occurred_on=today(), by=alice).cases
     # A year long past closed, so the year closes' paths reach a real one.
@@ -103,6 +103,7 @@ def fuzz_world(request, alice, sam, a1, a2, award, deduction, shop_a, soap, sale
         "year-closes": close.pk,
         "claims": claim.pk,
         "village-reports": report.pk,
+        "activities": activity_a.pk,
         "year": today().year,
         "village_code": "nongfeng",
     }

@@ -123,6 +123,52 @@ ENDPOINTS = {
         ("post", lambda w: f"/api/redemptions/{w.sale_a1.pk}/void/", lambda w: {"reason": "退货"}),
         [200, 404, 403, 403, 401],
     ),
+    "activities": (("get", lambda w: "/api/activities/", None), [200, 200, 200, 200, 401]),
+    "activity publish": (
+        (
+            "post",
+            lambda w: "/api/activities/",
+            lambda w: {
+                "village": w.village_a.pk,
+                "title": "村民议事",
+                "rule": w.award.pk,
+                "held_on": today().isoformat(),
+                "place": "文化礼堂",
+                "signup_until": f"{today().isoformat()}T08:00:00+08:00",
+            },
+        ),
+        [201, 404, 403, 403, 401],
+    ),
+    "activity": (("get", lambda w: f"/api/activities/{w.activity_a.pk}/", None), [200, 404, 404, 200, 401]),
+    "activity patch": (
+        ("patch", lambda w: f"/api/activities/{w.activity_a.pk}/", lambda w: {"place": "文化礼堂"}),
+        [200, 404, 403, 403, 401],
+    ),
+    "activity signups": (
+        ("get", lambda w: f"/api/activities/{w.activity_a.pk}/signups/", None),
+        [200, 404, 404, 200, 401],
+    ),
+    "activity sign-up": (
+        ("post", lambda w: f"/api/activities/{w.activity_a.pk}/signups/", lambda w: {"household": w.a2.pk}),
+        [201, 404, 403, 403, 401],
+    ),
+    "activity withdraw": (
+        ("post", lambda w: f"/api/activities/{w.activity_a.pk}/withdraw/", lambda w: {"household": w.a1.pk}),
+        [200, 404, 403, 403, 401],
+    ),
+    # Checking in is the village's clerks' and the activity's organisers'; an officer reads only.
+    "activity check-in": (
+        ("post", lambda w: f"/api/activities/{w.activity_a.pk}/check-in/", lambda w: {"household": w.a1.pk}),
+        [200, 404, 404, 403, 401],
+    ),
+    "activity close": (
+        ("post", lambda w: f"/api/activities/{w.activity_a.pk}/close/", lambda w: {}),
+        [200, 404, 403, 403, 401],
+    ),
+    "activity cancel": (
+        ("post", lambda w: f"/api/activities/{w.activity_a.pk}/cancel/", lambda w: {}),
+        [200, 404, 403, 403, 401],
+    ),
     "board": (("get", lambda w: "/api/board/nongfeng/", None), [200, 200, 200, 200, 200]),
     "schema": (("get", lambda w: "/api/schema/", None), [200, 200, 200, 200, 200]),
     "docs": (("get", lambda w: "/api/docs/", None), [200, 200, 200, 200, 200]),
@@ -190,7 +236,8 @@ def test_it_refuses_a_bad_token_with_401(api, alice):
 
 def test_it_shows_mallory_nothing(api, mallory, a1, b1, shop_a, soap, sale_a1):
     client = api(mallory)
-    for path in ["/api/villages/", "/api/households/", "/api/shops/", "/api/products/", "/api/redemptions/"]:
+    paths = ["/api/villages/", "/api/households/", "/api/shops/", "/api/products/", "/api/redemptions/"]
+    for path in [*paths, "/api/activities/"]:
         response = client.get(path)
         assert (response.status_code, response.json()["results"]) == (200, []), path
     assert client.get(f"/api/households/{a1.pk}/").status_code == 404
