@@ -90,6 +90,16 @@ def redeem_once(browser: Browser, world: dict, rnd: random.Random, tally: dict) 
     tally["latencies"].append(elapsed)
 
 
+def household_once(browser: Browser, world: dict, rnd: random.Random, tally: dict) -> None:
+    """The yardstick: a logged-in GET of the bench's view that reads one household."""
+    started = time.perf_counter()
+    status, _location, page = browser.request("GET", f"/bench/household/{rnd.choice(world['households'])}/")
+    if status != 200:
+        return fail(tally, f"one household {status}", page)
+    tally["ok"] += 1
+    tally["latencies"].append(time.perf_counter() - started)
+
+
 def health_once(browser: Browser, world: dict, rnd: random.Random, tally: dict) -> None:
     started = time.perf_counter()
     status, _location, page = browser.request("GET", "/healthz/")
@@ -107,9 +117,9 @@ def fail(tally: dict, what: str, page: str) -> None:
 
 
 # What a client does in a loop, by the name of the view it drives; `bench/api.py` adds its own.
-STEPS = {"redeem": redeem_once, "healthz": health_once}
+STEPS = {"redeem": redeem_once, "household": household_once, "healthz": health_once}
 # What a client does once before its loop.
-SETUPS = {"redeem": log_in}
+SETUPS = {"redeem": log_in, "household": log_in}
 
 
 def client(number: int, view: str, port: int, world: dict, seconds: float, barrier, queue) -> None:

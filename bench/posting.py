@@ -116,31 +116,15 @@ def hordak_venv(path: Path) -> Path:
 # --- Xiangfeng's side, in a child process ---------------------------------------------------------
 
 
-def serve_xiangfeng() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ["DJANGO_HTTPS"] = "0"
-    import django
-
-    django.setup()
+def bench_village():
+    """Migrate, and open a village with a clerk, an adopted catalogue with one award (+2) and its
+    household 0001: (household, rule, clerk, superuser). In the bench's own child process, after setup."""
     from datetime import date
-    from io import StringIO
 
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
-    from credits.services import (
-        catalogue_create,
-        domain_create,
-        entry_record,
-        entry_record_batch,
-        household_open,
-        rule_create,
-        version_adopt,
-    )
+    from credits.services import catalogue_create, domain_create, household_open, rule_create, version_adopt
     from households.models import Town, Village
 
     call_command("migrate", verbosity=0)
@@ -153,9 +137,29 @@ def serve_xiangfeng() -> None:
     household = household_open(village=village, number="0001", head_name="王建国", by=superuser, opened_on=long_ago)
     catalogue = catalogue_create(name="基准村规民约", village=village, by=superuser)
     draft = catalogue.versions.get()
-    rule = rule_create(domain=domain_create(version=draft, name="基准领域", by=superuser), name="志愿服务", points=2,
-                       by=superuser)  # fmt: skip
+    domain = domain_create(version=draft, name="基准领域", by=superuser)
+    rule = rule_create(domain=domain, name="志愿服务", points=2, by=superuser)
     version_adopt(version=draft, meeting="基准", adopted_on=long_ago, effective_from=long_ago, by=superuser)
+    return household, rule, clerk, superuser
+
+
+def serve_xiangfeng() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ["DJANGO_HTTPS"] = "0"
+    import django
+
+    django.setup()
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from credits.services import entry_record, entry_record_batch
+
+    household, rule, clerk, _superuser = bench_village()
     today = timezone.localdate()
 
     def record():

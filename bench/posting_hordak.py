@@ -2,8 +2,10 @@
 
 Runs under the throwaway virtual environment that `posting.py` makes (/tmp/hordak-venv, never a
 dependency of Xiangfeng) and imports nothing of Xiangfeng. It migrates its own database, opens two
-accounts, then answers `posting.py` on stdin/stdout: "run N" makes N transfers, each in its own
-transaction (as `entry_record` is), and prints the seconds they took; "quit" ends it.
+accounts, then answers `posting.py` (and `balance.py`) on stdin/stdout: "run N" makes N transfers,
+each in its own transaction (as `entry_record` is), and prints the seconds they took; "fill NAME N"
+opens an account NAME with N transfers into it (N legs on it) and prints "done"; "balance NAME N"
+reads that account's `get_balance()` N times and prints the seconds they took; "quit" ends it.
 """
 
 import os
@@ -45,17 +47,38 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     source = Account.objects.create(name="积分来源", type=Account.TYPES.income, currencies=["CNY"])
     household = Account.objects.create(name="家庭户", type=Account.TYPES.asset, currencies=["CNY"])
+    filled: dict[str, Account] = {}
     print("ready", flush=True)
     for line in sys.stdin:
         command = line.split()
         if command[0] == "quit":
             break
+        if command[0] == "fill":
+            filled[command[1]] = fill(source, command[1], int(command[2]))
+            print("done", flush=True)
+            continue
+        if command[0] == "balance":
+            account, n = filled[command[1]], int(command[2])
+            started = time.perf_counter()
+            for _ in range(n):
+                account.get_balance()
+            print(f"{time.perf_counter() - started:.6f}", flush=True)
+            continue
         n = int(command[1])
         started = time.perf_counter()
         for _ in range(n):
             with transaction.atomic():
                 source.transfer_to(household, Money(2, "CNY"))
         print(f"{time.perf_counter() - started:.6f}", flush=True)
+
+
+def fill(source: Account, name: str, legs: int) -> Account:
+    """An asset account with `legs` transfers into it, made the way an application makes them."""
+    account = Account.objects.create(name=name, type=Account.TYPES.asset, currencies=["CNY"])
+    for _ in range(legs):
+        with transaction.atomic():
+            source.transfer_to(account, Money(2, "CNY"))
+    return account
 
 
 if __name__ == "__main__":

@@ -123,11 +123,23 @@ def test_it_runs_the_clerk_bench(tmp_path):
     assert "the generated ledger reconciles" in out
 
 
-@needs_postgresql
-@pytest.mark.skipif(
+needs_hordak = pytest.mark.skipif(
     not Path("/tmp/hordak-venv/bin/python").exists(), reason="django-hordak's throwaway venv is absent"
 )
+
+
+@needs_postgresql
+@needs_hordak
 def test_it_runs_the_posting_bench_beside_hordak(tmp_path):
     out = run("posting.py", database_url=bench_url("posting"), tmp_path=tmp_path)
 
     assert "entry_record / hordak" in out and "The ledger reconciles after the run." in out
+
+
+@needs_postgresql
+@needs_hordak
+def test_it_runs_the_balance_read_bench_beside_hordak(tmp_path):
+    out = run("balance.py", database_url=bench_url("balance"), tmp_path=tmp_path)
+
+    assert "200 postings: Xiangfeng" in out and "10 postings: Xiangfeng" in out
+    assert "hordak get_balance()" in out
