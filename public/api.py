@@ -58,6 +58,16 @@ class BoardTitlesSerializer(serializers.Serializer):
     candidates = BoardHouseholdSerializer(many=True, help_text="On notice; empty when no selection is.")
 
 
+class BoardActivitySerializer(serializers.Serializer):
+    title = serializers.CharField()
+    held_on = serializers.DateField()
+    starts_at = serializers.TimeField(allow_null=True)
+    place = serializers.CharField()
+    places_left = serializers.IntegerField(allow_null=True, help_text="Null when the activity takes any number.")
+    signup_until = serializers.DateTimeField()
+    signup_open = serializers.BooleanField(help_text="Households may still sign up on their lookup page.")
+
+
 class BoardSerializer(serializers.Serializer):
     """A list is null when the village chose not to show it."""
 
@@ -78,6 +88,9 @@ class BoardSerializer(serializers.Serializer):
     )
     titles = BoardTitlesSerializer(
         help_text="The star households (星级文明户) of the latest year, and candidates on notice."
+    )
+    activities = BoardActivitySerializer(
+        many=True, help_text="The village's soonest activities not closed or cancelled; no household is named."
     )
 
 

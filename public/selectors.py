@@ -7,11 +7,12 @@ addresses, PINs and card codes are never even read: every query here names the c
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
+from activities.selectors import upcoming
 from cases.models import Case, ProcessSettings
 from credits.models import Entry, YearScore
 from credits.selectors import fingerprint_time, village_fingerprint
@@ -27,6 +28,7 @@ COMPOUND_SURNAMES = frozenset(
     "左丘 谷梁 宗政 公羊 羊舌 梁丘 乐正 漆雕 巫马 子车 颛孙 亓官 司寇 仲孙 微生 公西 壤驷".split()
 )
 MASK = "×"
+BOARD_ACTIVITIES = 3  # the soonest few: the board is one screen, and the lookup page lists them all
 
 
 def mask_name(name: str) -> str:
@@ -52,6 +54,19 @@ class BoardEntry:
     name: str
     rule: str
     points: int
+
+
+@dataclass(frozen=True)
+class BoardActivity:
+    """An activity still to come, as the village hall may see it: no household is named."""
+
+    title: str
+    held_on: date
+    starts_at: time | None
+    place: str
+    places_left: int | None  # None for no limit
+    signup_until: datetime
+    signup_open: bool
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class Board:
     fingerprint: str  # over all the village's households' ledger chains, as of fingerprint_at
     fingerprint_at: datetime
     titles: BoardTitles  # the latest year's star households, and the candidates while on notice
+    activities: list[BoardActivity]  # the village's activities still to come, soonest first
 
 
 def board_settings(village: Village) -> BoardSettings:
@@ -103,7 +119,7 @@ def _settings(village: Village) -> tuple[BoardSettings, ProcessSettings]:
 
 
 def village_board(village: Village, *, today: date | None = None) -> Board:
-    """Everything the board shows, in at most nine queries however many households and entries.
+    """Everything the board shows, in at most eleven queries however many households and entries.
 
     Deductions are final ones only, from the ledger: a case in notice or under review is not an
     entry, and a withdrawn one never will be. The village may show its cases in notice apart,
@@ -146,7 +162,28 @@ def village_board(village: Village, *, today: date | None = None) -> Board:
         fingerprint=village_fingerprint(village, at=fingerprint_at),
         fingerprint_at=fingerprint_at,
         titles=board_titles(village, name_of=name_of),
+        activities=_activities(village, BOARD_ACTIVITIES),
     )
+
+
+def _activities(village, size) -> list[BoardActivity]:
+    """The village's soonest activities neither closed nor cancelled, with the places left; one query."""
+    now = timezone.now()
+    rows = upcoming(village.pk).values_list(
+        "title", "held_on", "starts_at", "place", "capacity", "taken", "signup_until"
+    )[:size]
+    return [
+        BoardActivity(
+            title=title,
+            held_on=held_on,
+            starts_at=starts_at,
+            place=place,
+            places_left=None if capacity is None else max(capacity - taken, 0),
+            signup_until=signup_until,
+            signup_open=now <= signup_until,
+        )
+        for title, held_on, starts_at, place, capacity, taken, signup_until in rows
+    ]
 
 
 def _red_list(village, year, size, levels, name_of) -> list[RankedHousehold]:
