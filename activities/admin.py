@@ -34,6 +34,7 @@ from households.errors import DomainError
 
 RECORDED = ("created_by", "created_at", "closed_at", "closed_by", "cancelled_at", "cancelled_by")
 EDITABLE = ("title", "rule", "held_on", "starts_at", "place", "capacity", "signup_until", "description")
+FIELDS = (*EDITABLE, "organisers")
 
 
 def refusal_text(error: DomainError) -> str:
@@ -88,14 +89,14 @@ class ActivityAdmin(ScopedAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["village", *EDITABLE]
-        return ["village", *EDITABLE, *RECORDED]
+            return ["village", *FIELDS]
+        return ["village", *FIELDS, *RECORDED]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         done = ["village", *RECORDED]
-        return done if self.has_change_permission(request, obj) else [*done, *EDITABLE]
+        return done if self.has_change_permission(request, obj) else [*done, *FIELDS]
 
     def get_form(self, request, obj=None, **kwargs):
         if not self.has_change_permission(request, obj) and obj is not None:
@@ -115,11 +116,14 @@ class ActivityAdmin(ScopedAdmin):
                 if self.errors:
                     return data
                 fields = {name: data.get(name) for name in EDITABLE}
+                organisers = list(data.get("organisers") or [])
                 try:
                     if obj is None:
-                        self.published = activity_create(village=data["village"], by=user, **fields)
+                        self.published = activity_create(
+                            village=data["village"], by=user, organisers=organisers, **fields
+                        )
                     else:
-                        self.published = activity_update(activity=obj, by=user, **fields)
+                        self.published = activity_update(activity=obj, by=user, organisers=organisers, **fields)
                 except DomainError as error:
                     raise forms.ValidationError(error.message) from None
                 return data
@@ -131,7 +135,7 @@ class ActivityAdmin(ScopedAdmin):
         obj.pk = form.published.pk
 
     def save_related(self, request, form, formsets, change):
-        """Nothing related is kept on this form."""
+        """The organisers were set by the service, with the rest of the form."""
 
     def get_urls(self):
         view = self.admin_site.admin_view

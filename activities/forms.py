@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib.admin import widgets
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from activities.selectors import organiser_candidates
 from credits.forms import rule_label
 from credits.selectors import rules_in_force
 from households.selectors import villages_for
@@ -18,6 +21,12 @@ class RuleChoiceField(forms.ModelChoiceField):
         return f"{rule.version.catalogue.village.name} · {label}" if self.many_villages else label
 
 
+class OrganisersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class ActivityForm(forms.ModelForm):
     """An activity's fields, the village and rule offered from the clerk's own villages only.
 
@@ -26,11 +35,21 @@ class ActivityForm(forms.ModelForm):
     """
 
     rule = RuleChoiceField(label=_("rule"), queryset=None, help_text=Activity._meta.get_field("rule").help_text)
+    organisers = OrganisersField(
+        label=_("organisers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Staff who may check households in on the check-in page, besides the village's clerks: "
+            "its clerks and shopkeepers are offered."
+        ),
+    )
 
     class Meta:
         model = Activity
         fields = ["village", "title", "rule", "held_on", "starts_at", "place", "capacity", "signup_until"]
-        fields += ["description"]
+        fields += ["description", "organisers"]
         widgets = {
             "held_on": widgets.AdminDateWidget,
             "starts_at": widgets.AdminTimeWidget,
@@ -50,6 +69,12 @@ class ActivityForm(forms.ModelForm):
         # Awards only: an activity never deducts.
         self.fields["rule"].queryset = rules_in_force(village_ids, on=timezone.localdate()).filter(points__gt=0)
         self.fields["rule"].many_villages = len(village_ids) > 1
+        # The people who work for the villages offered (the service checks the village chosen); an
+        # organiser named before, who since left, stays on the list so that the form can keep them.
+        offered = Q(pk__in=organiser_candidates(village_ids).values("pk"))
+        if self.instance.pk:
+            offered |= Q(pk__in=self.instance.organisers.values("pk"))
+        self.fields["organisers"].queryset = get_user_model().objects.filter(offered).order_by("username")
         self.fields["capacity"].min_value = 1
         self.fields["capacity"].widget.attrs["min"] = 1
         self.fields["signup_until"] = forms.SplitDateTimeField(

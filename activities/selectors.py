@@ -1,5 +1,6 @@
 """Reads of activities, scoped to the person asking or to the household looking."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -18,6 +19,19 @@ def activities_organised_by(user) -> QuerySet[Activity]:
     if not user.is_authenticated or not user.is_active:
         return Activity.objects.none()
     return Activity.objects.filter(Q(village__in=villages_for(user, write=True)) | Q(organisers=user)).distinct()
+
+
+def organiser_candidates(village_ids) -> QuerySet:
+    """The staff who may be named organisers of an activity of these villages: the people who work
+    for them, that is their clerks and the keepers of their shops, active. Officers only read, and
+    another village's staff have no business at this village's activity."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(clerk_of_villages__in=village_ids) | Q(shops__village__in=village_ids))
+        .distinct()
+        .order_by("username")
+    )
 
 
 def may_organise(user, activity: Activity) -> bool:
@@ -61,4 +75,3 @@ def household_signups(household: Household) -> QuerySet[Signup]:
         .select_related("activity__rule", "entry")
         .order_by("-activity__held_on", "-activity_id")
     )
-

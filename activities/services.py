@@ -28,7 +28,7 @@ from activities.errors import (
     SignupClosed,
 )
 from activities.models import Activity, Signup
-from activities.selectors import may_organise
+from activities.selectors import may_organise, organiser_candidates
 from credits.errors import RuleNotInForce, RuleRetired
 from credits.models import Entry, Rule
 from credits.selectors import version_in_force
@@ -72,6 +72,7 @@ def activity_create(
         created_by=by,
     )
     _check(activity)
+    _check_organisers(village, organisers)
     with transaction.atomic(), acting(by):
         activity.save()
         activity.organisers.set(organisers)
@@ -96,6 +97,7 @@ def activity_update(*, activity: Activity, by, organisers=None, **fields) -> Act
             )
         locked.save()
         if organisers is not None:
+            _check_organisers(locked.village, organisers, named=locked.organisers.all())
             locked.organisers.set(organisers)
     return locked
 
@@ -290,6 +292,19 @@ def _check_household(activity: Activity, household: Household) -> None:
 def _check_room(activity: Activity) -> None:
     if activity.capacity is not None and activity.signups.count() >= activity.capacity:
         raise ActivityFull(title=activity.title, capacity=activity.capacity)
+
+
+def _check_organisers(village: Village, organisers, *, named=()) -> None:
+    """Refuse an organiser who does not work for the village (its clerks and shopkeepers do); one
+    `named` already may stay, so an activity's form still saves after a shopkeeper has moved on."""
+    allowed = set(organiser_candidates([village.pk]).values_list("pk", flat=True))
+    allowed |= {user.pk for user in named}
+    strangers = [user for user in organisers if user.pk not in allowed]
+    if strangers:
+        raise BadActivity(
+            _("Only the village's clerks and shopkeepers may organise its activities, not %(names)s."),
+            names="、".join(user.get_username() for user in strangers),
+        )
 
 
 def _check(activity: Activity) -> None:

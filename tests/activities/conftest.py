@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from activities.services import activity_create
 from tests.api.conftest import api  # noqa: F401 (the API's client, a fixture)
+from tests.factories import ShopFactory, UserFactory
 
 
 def publish(village, *, by, rule, held_on=None, **fields):
@@ -24,3 +25,11 @@ def publish(village, *, by, rule, held_on=None, **fields):
 def cleanup(village_a, alice, award):
     """Today's river clean-up in 农丰村, awarding `award` (+2), for at most 3 households."""
     return publish(village_a, by=alice, rule=award, capacity=3)
+
+
+def village_helper(village, username="helper"):
+    """Staff who works for the village without being its clerk: the keeper of one of its shops, whom
+    a clerk may name an activity's organiser."""
+    user = UserFactory(username=username)
+    ShopFactory(village=village, name="活动帮手的超市").shopkeepers.add(user)
+    return user

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from activities.services import activity_close, activity_update, signup_create
-from tests.factories import UserFactory
+from tests.activities.conftest import village_helper
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_an_empty_or_control_character_code_is_a_clear_refusal(english, alice, c
 
 
 def test_a_named_organiser_checks_in_but_sees_no_admin_link(english, alice, cleanup, a1):
-    helper = UserFactory(username="helper")
+    helper = village_helper(cleanup.village)
     activity_update(activity=cleanup, by=alice, organisers=[helper])
     english.force_login(helper)
     page = english.post(url(cleanup), {"code": "1"})

@@ -32,9 +32,9 @@ from credits.models import Entry
 from credits.services import entry_record
 from households.errors import HouseholdClosed, NotYours
 from households.services import household_close
-from tests.activities.conftest import publish
+from tests.activities.conftest import publish, village_helper
 from tests.credits.ledger import assert_ledger_agrees, scores
-from tests.factories import RuleFactory, UserFactory, open_household
+from tests.factories import RuleFactory, open_household
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_it_does_not_find_a_household_of_another_village_by_card(cleanup, b1):
 
 
 def test_an_organiser_named_by_the_clerk_checks_in_and_a_walk_in_takes_a_place(cleanup, alice, a1, a2):
-    helper = UserFactory(username="helper")
+    helper = village_helper(cleanup.village)
     activity_update(activity=cleanup, by=alice, organisers=[helper])
     signup_create(activity=cleanup, household=a1)
     first = check_in(activity=cleanup, household=a1, by=helper)
@@ -229,7 +229,7 @@ def test_it_refuses_to_close_before_the_day(village_a, alice, award, a1):
 
 
 def test_an_organiser_who_is_not_a_clerk_cannot_close(cleanup, alice, a1):
-    helper = UserFactory(username="helper")
+    helper = village_helper(cleanup.village)
     activity_update(activity=cleanup, by=alice, organisers=[helper])
     check_in(activity=cleanup, household=a1, by=helper)
     with pytest.raises(NotYours):
