@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone, translation
 
+from activities.models import Signup
 from claims.models import Claim
 from credits.demo.history import final_balances, final_scores
 from credits.models import CatalogueVersion, Entry, YearScore
@@ -56,9 +57,14 @@ def signs_in(username, password, *, at="/admin/login/", then="/admin/"):
 
 def written(village, field="score") -> dict[str, int]:
     """Each household's score (or balance) as the ledger's plan wrote it: without the points of the
-    demo's claims (`claims.demo`), which the clerk approved after the plan."""
+    demo's claims (`claims.demo`), which the clerk approved after the plan, nor of its activity's
+    attendance (`activities.demo`), awarded when the clerk closed it."""
     claimed = Counter()
     for number, points in Claim.objects.filter(village=village, entry__isnull=False).values_list(
+        "household__number", "entry__points"
+    ):
+        claimed[number] += points
+    for number, points in Signup.objects.filter(activity__village=village, entry__isnull=False).values_list(
         "household__number", "entry__points"
     ):
         claimed[number] += points

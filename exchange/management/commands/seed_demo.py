@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from activities.demo import load_activities
 from claims.demo import load_claims
 from credits.demo.history import (
     ANNUAL,
@@ -209,6 +210,7 @@ class Command(BaseCommand):
                 size = max(1, round(households * demo.share))
                 village, shop = self._load_village(demo, town=town, template=template, users=users, size=size)
                 load_claims(village, clerk=users[demo.clerk])
+                load_activities(village, clerk=users[demo.clerk])
                 loaded.append((village, shop, clock.monotonic() - started))
         for village, shop, seconds in loaded:
             self._report(village, seconds=seconds)
