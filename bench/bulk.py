@@ -4,7 +4,8 @@ Writing two million entries one service call at a time would take hours. These h
 the same rows directly — `bulk_create`, and `INSERT … SELECT generate_series` with window sums —
 each with what the services would write beside it: a true `score_after`/`balance_after` chain, the
 hash chain (`credits/chain.py`, hashed by its own functions), the household's cached score, balance
-and chain head, and its points per year (`credits_yearscore`); so `manage.py reconcile` is clean on
+and chain head, its points per year (`credits_yearscore`) and its village's months' totals
+(`credits_monthtotal`); so `manage.py reconcile` is clean on
 what they build. The append-only triggers refuse only UPDATE and DELETE of entries, so the inserts
 pass through them. Import this module after `django.setup()`.
 """
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from credits import chain
 from credits.models import Entry, YearScore
+from credits.month_sums import KEY, sums_sql
 from credits.services import household_open
 from households.models import Household, Village
 
@@ -73,6 +75,8 @@ def fill_one_ledger(village, user, *, entries: int) -> Household:
     YearScore.objects.bulk_create(
         YearScore(household=household, village=village, year=row["year"], points=row["points"]) for row in years
     )
+    with connection.cursor() as cursor:
+        insert_month_totals(cursor, [village.pk])
     return household
 
 
@@ -145,6 +149,7 @@ def generate_ledger(town, user, *, households: int, per: int) -> None:
             [ids],
         )
         insert_year_scores(cursor, f"h.village_id = ANY(ARRAY{ids})")
+        insert_month_totals(cursor, ids)
     # A production database has been vacuumed and analysed; a fresh bulk load has not.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE households_household")
@@ -161,6 +166,15 @@ def insert_year_scores(cursor, households: str = "true") -> None:
             WHERE e.in_score AND e.kind NOT IN ('opening', 'restart') AND {households}
             GROUP BY 1, 2, 3"""
     )
+
+
+def insert_month_totals(cursor, village_ids: list[int] | None = None) -> None:
+    """The months' totals of the villages (all, by default) counted again from their entries, as the
+    services keep them (`credits.models.MonthTotal`); on PostgreSQL and SQLite."""
+    where = "1 = 1" if village_ids is None else f"h.village_id IN ({', '.join(str(int(i)) for i in village_ids)})"
+    cursor.execute(f"DELETE FROM credits_monthtotal WHERE {where.replace('h.village_id', 'village_id')}")
+    columns = ", ".join(f'"{c}"' for c in (*KEY, "count", "points"))
+    cursor.execute(f"INSERT INTO credits_monthtotal ({columns}) {sums_sql(connection.vendor, where)}")
 
 
 def insert_chained(cursor, values: dict[str, str], source: str) -> None:

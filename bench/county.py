@@ -5,7 +5,8 @@ as the services would leave it: every household opens with its base score, then 
 deductions of rules from the catalogue (their names and points copied), spread over the last two
 years; now and then a reversal of the household's latest award; each entry's `score_after` and
 `balance_after` are the running sums (window functions), the household caches its last ones, and
-`credits_yearscore` holds each household's points per year of deed, and the entries carry their
+`credits_yearscore` holds each household's points per year of deed, `credits_monthtotal` each
+village's months' totals, and the entries carry their
 hash chain (`credits/chain.py`, hashed in Python by `bulk.insert_chained`, about 15 µs an entry).
 `check()` proves all of it with the reconcile's own queries. Import this module after `django.setup()`.
 """
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from bench.bulk import insert_chained, insert_select, insert_year_scores
+from bench.bulk import insert_chained, insert_month_totals, insert_select, insert_year_scores
+from credits.month_sums import month_total_differences
 from credits.selectors import (
     chain_breaks,
     ledger_differences,
@@ -241,6 +243,7 @@ def _caches(cursor) -> None:
            WHERE h.id = l.household_id"""
     )
     insert_year_scores(cursor)
+    insert_month_totals(cursor)
 
 
 def check() -> str:
@@ -250,6 +253,7 @@ def check() -> str:
         "hashes": sum(1 for _ in chain_breaks()),
         "reversals": len(reversal_mismatches()),
         "years": len(year_score_differences()),
+        "months": len(month_total_differences()),
     }
     assert not any(problems.values()), f"the generated county does not reconcile: {problems}"
-    return "the generated ledger reconciles: chains, hashes, caches, reversals and years' points"
+    return "the generated ledger reconciles: chains, hashes, caches, reversals, years' points and months' totals"

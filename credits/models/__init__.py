@@ -19,7 +19,7 @@ transaction.
 """
 
 from credits.models.catalogue import Catalogue, CatalogueVersion, Domain, Rule
-from credits.models.ledger import Entry, YearScore
+from credits.models.ledger import Entry, MonthTotal, YearScore
 from credits.models.roster import RosterImport
 
-__all__ = ["Catalogue", "CatalogueVersion", "Domain", "Entry", "RosterImport", "Rule", "YearScore"]
+__all__ = ["Catalogue", "CatalogueVersion", "Domain", "Entry", "MonthTotal", "RosterImport", "Rule", "YearScore"]

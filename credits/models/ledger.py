@@ -154,3 +154,39 @@ class YearScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.year}: {self.points:+d}"
+
+
+class MonthTotal(models.Model):
+    """A village's entries of one month of deed and one kind of what they record, counted and summed.
+
+    One row for each village, year and month of `occurred_on`, entry kind, standing toward the score,
+    sign of the points, and domain and rule name as the entries recorded them (blank for entries of
+    no rule): `count` entries, `points` their sum. Reports read these instead of the entries; written
+    only by the ledger's services, in the transaction of the entries, and proved by `reconcile`.
+    """
+
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Entry.Kind.choices)
+    in_score = models.BooleanField(_("counts toward score"))
+    positive = models.BooleanField(_("positive"))
+    domain_name = models.CharField(_("domain"), max_length=50, blank=True)
+    rule_name = models.CharField(_("rule name"), max_length=50, blank=True)
+    count = models.IntegerField(_("number of entries"), default=0)
+    points = models.BigIntegerField(_("points"), default=0)
+
+    KEY = ("village_id", "year", "month", "kind", "in_score", "positive", "domain_name", "rule_name")
+
+    class Meta:
+        verbose_name = _("month's totals")
+        verbose_name_plural = _("months' totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year", "month", "kind", "in_score", "positive", "domain_name", "rule_name"],
+                name="month_total_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}-{self.month:02d} {self.kind} {self.rule_name}: {self.count}"

@@ -35,6 +35,7 @@ from credits.errors import (
 from credits.models import Entry, Rule, YearScore
 from credits.selectors import version_in_force
 from credits.services import posting
+from credits.services.months import add_to_months
 from households.errors import DomainError, HouseholdClosed, NotYours
 from households.models import Household, Village
 from households.selectors import villages_for
@@ -167,6 +168,7 @@ def entry_record_batch(
             chain_head=Case(*(When(pk=household.pk, then=Value(household.chain_head)) for household in locked)),
         )
         _add_to_year(locked, year=occurred_on.year, points=applied)
+        add_to_months(entries)
         return Entry.objects.bulk_create(entries)
 
 
@@ -415,6 +417,7 @@ def _post(
     if not posting.fast():
         if year_points:
             _add_to_year([household], year=occurred_on.year, points=points)
+        add_to_months([entry])
         entry.save(force_insert=True)
     return entry
 

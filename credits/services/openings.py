@@ -11,6 +11,7 @@ from django.utils import timezone
 from credits import chain
 from credits.models import Entry
 from credits.services.ledger import _post, check_year_open
+from credits.services.months import add_to_months
 from history.context import acting
 from history.models import Change
 from history.services import changes_record_bulk
@@ -139,6 +140,7 @@ def household_open_batch(*, households: Sequence[NewHousehold], by, opened_on: d
                 chain.link(entry, household=household)
                 entries.append(entry)
             Entry.objects.bulk_create(entries, batch_size=500)
+            add_to_months(entries)
             # The heads need the households' ids, which only their insert gives.
             Household.objects.bulk_update(created, ["chain_head"], batch_size=500)
     except IntegrityError:

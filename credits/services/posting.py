@@ -2,7 +2,8 @@
 
 `ledger.entry_record` and `ledger._post` lock the household first and check under the lock; on
 PostgreSQL the rest then goes in one statement, a data-modifying CTE (`write_entry`): the
-household's UPDATE, the year's points (`INSERT … ON CONFLICT … DO UPDATE`) and the entry's INSERT.
+household's UPDATE, the year's points and the month's totals (`INSERT … ON CONFLICT … DO UPDATE`)
+and the entry's INSERT.
 What only the lock protects — the household still open, its year not closed, a cap not reached,
 enough to spend — is checked again in that statement's WHERE, which reads the database as it
 stands once the lock is held (READ COMMITTED gives each statement a fresh snapshot); if it writes
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from credits import chain
 from credits.models import Catalogue, CatalogueVersion, Domain, Entry, Rule, YearScore
+from credits.services.months import month_cte
 from households.models import Household, Village
 
 Kind = Entry.Kind
@@ -74,7 +76,7 @@ def write_entry(
     caps: tuple[int, str, int | None, int | None] | None = None,
 ) -> bool:
     """Move the locked household's score, balance and chain head and append `entry` (its hash
-    linked already), with the year's points, in one statement; False if the guards refused it.
+    linked already), with the year's points and the month's totals, in one statement; False if the guards refused it.
 
     The guards: the household open, `entry.occurred_on`'s year not closed in its village, with
     `spending` the balance enough, with `caps` (the rule's catalogue id and key, its yearly and monthly
@@ -108,12 +110,14 @@ def write_entry(
         y = _q(YearScore._meta.db_table)
         year_sql = (f", y AS ({insert} ON CONFLICT ({_q('household_id')}, {_q('year')}) "
                     f"DO UPDATE SET points = {y}.points + EXCLUDED.points)")  # fmt: skip
+    month_sql, month_params = month_cte(entry, household.village_id)
     sql = (
         f"WITH h AS (UPDATE {h} SET score = score + %s, balance = balance + %s, chain_head = %s "
-        f"WHERE {h}.id = %s AND {' AND '.join(guards)} RETURNING {h}.id){year_sql} "
+        f"WHERE {h}.id = %s AND {' AND '.join(guards)} RETURNING {h}.id){year_sql}{month_sql} "
         f"{entry_sql} RETURNING id"
     )
-    params = [score_delta, entry.points, entry.hash, household.pk, *guard_params, *year_params, *entry_params]
+    params = [score_delta, entry.points, entry.hash, household.pk, *guard_params, *year_params, *month_params,
+              *entry_params]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from credits import chain
 from credits.models import Entry
 from credits.services.ledger import _lock_households, check_year_open
+from credits.services.months import add_to_months
 from households.models import Household
 
 Kind = Entry.Kind
@@ -85,4 +86,5 @@ def _append(ids, rows_for: Callable[[Household], list], *, occurred_on, note, by
             balance=Case(*(When(pk=h.pk, then=Value(h.balance)) for h in moved)),
             chain_head=Case(*(When(pk=h.pk, then=Value(h.chain_head)) for h in moved)),
         )
+    add_to_months(entries)
     return Entry.objects.bulk_create(entries, batch_size=1000)

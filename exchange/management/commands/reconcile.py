@@ -2,19 +2,20 @@
 
 Checks every household's cached score and balance against the sums of its ledger entries and
 their *_after chain, its hash chain (any rewritten, removed or inserted entry), its cached points
-per year against that year's entries, every reversal against the entry it undoes, and every
-product's stock against its movements. It lives in the
-exchange, the top app, because it reads both books.
+per year against that year's entries, its village's months' totals against the entries, every
+reversal against the entry it undoes, and every product's stock against its movements. It lives in
+the exchange, the top app, because it reads both books.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from credits.month_sums import month_total_differences
 from credits.selectors import chain_breaks, ledger_differences, reversal_mismatches, year_score_differences
 from exchange.models import Product
 from exchange.selectors import stock_differences
-from households.models import Household
+from households.models import Household, Village
 
 # What each break in a household's hash chain (credits/chain.py) means.
 BREAKS = {
@@ -77,6 +78,27 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Household id %(id)s: %(year)s points cached as %(cached)s but its entries sum to %(sum)s")
                 % {"id": household_id, "year": year, "cached": cached, "sum": total}
+            )
+        months = month_total_differences()
+        codes = dict(Village.objects.filter(pk__in={d.village_id for d in months}).values_list("pk", "code"))
+        for d in months:
+            problems += 1
+            self.stdout.write(
+                _(
+                    "%(village)s %(year)s-%(month)02d, %(kind)s %(rule)s: the month's totals say %(cached_count)s "
+                    "entries of %(cached_points)s points but the entries are %(count)s of %(points)s"
+                )
+                % {
+                    "village": codes.get(d.village_id, d.village_id),
+                    "year": d.year,
+                    "month": d.month,
+                    "kind": d.kind,
+                    "rule": " / ".join(name for name in (d.domain_name, d.rule_name) if name) or "-",
+                    "cached_count": d.cached_count,
+                    "cached_points": d.cached_points,
+                    "count": d.count,
+                    "points": d.points,
+                }
             )
         for d in stock_differences():
             problems += 1
