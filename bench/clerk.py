@@ -10,8 +10,9 @@ a) importing a roster of 10,000 households from an .xlsx sheet through the admin
    (`credits.services.rosters`, with the tasks run in this process), whole or not at all;
 b) the report page, /reports/?village=…, for a village of 3,000 households with a year of
    history, 50 times: queries (goal: fixed, the same as for a village of 300) and p95 (goal ≤ 300 ms);
-c) the town report over a county of 200,000 households and about 5,000,000 entries
-   (`bench/county.py`), for the officer of the town that holds the most villages, 10 times (goal ≤ 2 s).
+c) the report over a county of 200,000 households (`--households`) and about 25 entries each
+   (`bench/county.py`), for the clerk of its big village, the officer of the town that holds the most
+   villages and a superuser (the whole county), the past year and two years, 10 times (goal ≤ 2 s).
 
 a) and b) each run in a database of their own, dropped afterwards; c) builds the county in `<name>_bench_clerk`, which
 `--keep` keeps and `--reuse` measures again without building it. PostgreSQL only.
@@ -71,6 +72,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure c) again on a database kept by --keep")
     parser.add_argument("--only", choices=["import", "village", "town"], help="run one part")
     parser.add_argument("--county-rows", type=int, default=100_000, help="rows of the county's roster in a)")
+    parser.add_argument("--households", type=int, help="c) the county's size (200,000 by default; villages of 2,500)")
+    parser.add_argument("--repeat", type=int, help="c) requests of each report (10 by default, 3 with --quick)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench/clerk.py needs PostgreSQL: set DATABASE_URL=postgres://…")
@@ -91,7 +94,7 @@ def main() -> None:
                 rows += bench_village(quick=args.quick)
         if args.only in (None, "town"):
             with bench_database("_bench_clerk", keep=args.keep or args.reuse, reuse=args.reuse):
-                rows += bench_town(quick=args.quick, reuse=args.reuse)
+                rows += bench_town(quick=args.quick, reuse=args.reuse, households=args.households, repeat=args.repeat)
     print_report(rows, quick=args.quick)
 
 
@@ -234,11 +237,12 @@ def redeem_some(village, *, redemptions: int) -> None:
 # --- c) the town report at county scale ----------------------------------------------------------------
 
 
-def bench_town(*, quick: bool, reuse: bool) -> list[dict]:
+def bench_town(*, quick: bool, reuse: bool, households: int | None = None, repeat: int | None = None) -> list[dict]:
     if not reuse:
         user = User.objects.create_superuser("bench", password=None)
         started = time.perf_counter()
-        generate_county(user, **(QUICK if quick else FULL))
+        size = {**(QUICK if quick else FULL), **({"households": households} if households else {})}
+        generate_county(user, **size)
         NOTES.append(f"c) generated the county in {time.perf_counter() - started:.0f} s; {check()}.")
     town = Town.objects.annotate(n=Count("villages")).order_by("-n", "pk").first()
     officer = User.objects.filter(username="bench-officer").first()
@@ -261,11 +265,20 @@ def bench_town(*, quick: bool, reuse: bool) -> list[dict]:
     }
     county = Client()
     county.force_login(User.objects.get(username="bench"))
+    big = Village.objects.get(code="bench-big")
+    village = Client()
+    village.force_login(clerk_of(big))
+    readers = (
+        (f"clerk, {big.households.count():,} households", village),
+        (f"officer, {households:,} households", client),
+        (f"superuser, the whole county ({Household.objects.count():,})", county),
+    )
     rows = []
-    for who, reader in ((f"officer, {households:,} households", client), ("superuser, the whole county", county)):
+    for who, reader in readers:
         for label, url in urls.items():
             fetch(reader, url)
-            samples = [sample(lambda reader=reader, url=url: fetch(reader, url)) for _ in range(3 if quick else 10)]
+            repeats = repeat or (3 if quick else 10)
+            samples = [sample(lambda reader=reader, url=url: fetch(reader, url)) for _ in range(repeats)]
             rows.append(row("c", f"{who}, {label}", samples, goal_ms=GOALS_MS["town"]))
     return rows
 
