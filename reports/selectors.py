@@ -2,11 +2,11 @@
 
 A village's report is the set of one village; an officer's town report is the town's villages.
 Every figure is a sum over the ledger or the shop grouped in the database (by village, rule and
-month; by village and group; by village and score), so the number of queries does not grow with
-history, households or villages. Points follow the ledger's meaning: a reversal counts against
-the side it undoes (a reversed award lowers "awarded"), in the month of the deed it undoes;
-adjustments outside the catalogue belong to no domain and are left out; voided redemptions
-are left out.
+month, from the months' totals: `reports.ledger`; by village and group; by village and score), so
+the number of queries does not grow with history, households or villages. Points follow the
+ledger's meaning: a reversal counts against the side it undoes (a reversed award lowers
+"awarded"), in the month of the deed it undoes; adjustments outside the catalogue belong to no
+domain and are left out; voided redemptions are left out.
 """
 
 from collections import defaultdict
@@ -14,21 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
-from credits.models import Domain, Entry
+from credits.models import Entry
 from exchange.models import Product, RedemptionLine
 from households.models import Household, Village
 from households.selectors import group_order, star_levels_of, stars_for_year
+from reports.ledger import TOP, Sides, ledger_figures
 
 Kind = Entry.Kind
-# The two sides of the catalogue, reversals counted against what they undo.
-AWARD_SIDE = Q(kind=Kind.AWARD) | Q(kind=Kind.REVERSAL, points__lt=0)
-DEDUCTION_SIDE = Q(kind=Kind.DEDUCTION) | Q(kind=Kind.REVERSAL, points__gt=0)
-TOP = 10
 
 
 @dataclass(frozen=True)
@@ -49,17 +46,6 @@ class Period:
             months.append(month)
             month = (month + timedelta(days=32)).replace(day=1)
         return months
-
-
-@dataclass
-class Sides:
-    awarded: int = 0
-    deducted: int = 0  # negative or zero
-    times: int = 0  # occurrences, less those reversed
-
-    @property
-    def net(self) -> int:
-        return self.awarded + self.deducted
 
 
 @dataclass
@@ -176,63 +162,13 @@ def _report(villages: list[Village], period: Period) -> Report:
 
 
 def _ledger(ids, period: Period, by_village: dict[int, VillageFigures]):
-    """Awards and deductions by domain, by month and by rule, from one grouped query of the ledger,
-    and each village's deductions from a second one over the deductions alone.
-
-    The first query asks for the villages' households as a semi-join and groups by rule and month
-    only: carrying each entry's village through the join and grouping by it as well takes twice
-    as long over a county's year.
-    """
-    period_entries = Entry.objects.filter(
-        occurred_on__gte=period.start, occurred_on__lte=period.end, in_score=True, rule__isnull=False
-    )
-    ours = period_entries
-    if len(ids) < Village.objects.count():
-        ours = period_entries.filter(household_id__in=Household.objects.filter(village_id__in=ids).values("pk"))
-    # else every village of the database (a superuser's report): no household is left out, and
-    # joining each entry to its household only to keep it would cost as much as the sums.
-    rows = (
-        ours.values("domain_name", "rule_name", month=TruncMonth("occurred_on"))
-        .annotate(
-            awarded=Sum("points", filter=AWARD_SIDE, default=0),
-            deducted=Sum("points", filter=DEDUCTION_SIDE, default=0),
-            done=Count("pk", filter=Q(kind__in=[Kind.AWARD, Kind.DEDUCTION])),
-            undone=Count("pk", filter=Q(kind=Kind.REVERSAL)),
-        )
-        .order_by()
-    )
-    deductions = (
-        period_entries.filter(DEDUCTION_SIDE, household__village_id__in=ids)
-        .values("household__village_id")
-        .annotate(n=Count("pk", filter=Q(kind=Kind.DEDUCTION)) - Count("pk", filter=Q(kind=Kind.REVERSAL)))
-        .order_by()
-    )
-    for row in deductions:
-        by_village[row["household__village_id"]].deductions = row["n"]
-    # Grouped by what each entry was recorded under, not by today's catalogue: a rule renamed or
-    # moved to another domain since leaves its past where it was. Domains in the villages'
-    # catalogue order, then any that only past entries name.
-    ordered = (
-        Domain.objects.filter(version__catalogue__village_id__in=ids, version__adopted_on__isnull=False)
-        .values("name")
-        .annotate(first=Min("position"))
-        .order_by("first", "name")
-    )
-    by_domain = {row["name"]: Sides() for row in ordered}
-    by_month = {month: Sides() for month in period.months()}
-    by_rule: dict[tuple[str, str], Sides] = defaultdict(Sides)
-    for row in rows:
-        domain = by_domain.setdefault(row["domain_name"], Sides())
-        for sides in (domain, by_month[_as_date(row["month"])], by_rule[row["rule_name"], row["domain_name"]]):
-            sides.awarded += row["awarded"]
-            sides.deducted += row["deducted"]
-            sides.times += row["done"] - row["undone"]
-    top = sorted(by_rule.items(), key=lambda item: (-item[1].times, -abs(item[1].net), item[0]))
-    return (
-        list(by_domain.items()),
-        sorted(by_month.items()),
-        [(name, domain, sides) for (name, domain), sides in top[:TOP] if sides.times > 0],
-    )
+    """Awards and deductions by domain, by month and by rule, and each village's deductions: from the
+    months' totals (`reports.ledger`)."""
+    deductions: dict[int, int] = defaultdict(int)
+    figures = ledger_figures(ids, period, deductions)
+    for village_id, n in deductions.items():
+        by_village[village_id].deductions = n
+    return figures
 
 
 def _participation(ids, period: Period, by_village: dict[int, VillageFigures]) -> list[GroupFigures]:
