@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from credits import chain
+from credits import chain, chain_sql
 from credits.models import Catalogue, CatalogueVersion, Entry, Rule, YearScore
 from households.models import Household, Village
 from households.selectors import villages_for
@@ -252,7 +252,19 @@ def site_template() -> CatalogueVersion | None:
 
 
 def chain_breaks() -> Iterator[chain.Break]:
-    """Every break in every household's hash chain, in one pass over the ledger in chain order."""
+    """Every break in every household's hash chain, in one pass over the ledger in chain order: in
+    PostgreSQL's SQL where it can (`credits.chain_sql`), else walked in Python."""
+    if chain_sql.usable():
+        yield from chain_sql.breaks()
+    else:
+        yield from _walked_breaks()
+    # A household whose every entry is gone still has its head.
+    emptied = Household.objects.exclude(chain_head="").filter(~Exists(Entry.objects.filter(household=OuterRef("pk"))))
+    for household_id in emptied.values_list("pk", flat=True):
+        yield chain.Break(household_id, None, "head")
+
+
+def _walked_breaks() -> Iterator[chain.Break]:
     fields = sorted(set(itertools.chain(*chain.FIELDS.values())) | {"id", "hash_version", "previous_hash", "hash"})
     rows = (
         Entry.objects.order_by("household_id", "id")
@@ -262,10 +274,6 @@ def chain_breaks() -> Iterator[chain.Break]:
     for household_id, entries in itertools.groupby(rows, key=lambda row: row.household_id):
         entries = list(entries)
         yield from chain.breaks(household_id, entries, entries[0].household__chain_head)
-    # A household whose every entry is gone still has its head.
-    emptied = Household.objects.exclude(chain_head="").filter(~Exists(Entry.objects.filter(household=OuterRef("pk"))))
-    for household_id in emptied.values_list("pk", flat=True):
-        yield chain.Break(household_id, None, "head")
 
 
 def _heads(households: QuerySet[Household], at: datetime | None) -> QuerySet:

@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from credits import append_only, chain, selectors
+from credits import append_only, chain, chain_sql, selectors
 from credits.models import Entry
 from credits.selectors import household_fingerprint, village_fingerprint
 from credits.services import entry_adjust, entry_record, entry_record_batch, entry_reverse
@@ -219,3 +219,29 @@ def fingerprint(*args) -> str:
     out = io.StringIO()
     call_command("ledger_fingerprint", *args, stdout=out)
     return out.getvalue().strip()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE credits_entry SET points = points + 1 WHERE id = {second}",
+        "UPDATE credits_entry SET note = note || '!' WHERE id = {last}",
+        "DELETE FROM credits_entry WHERE id = {third}",
+        "DELETE FROM credits_entry WHERE id = {last}",
+        "UPDATE credits_entry SET previous_hash = '{first_hash}' WHERE id = {last}",
+        "UPDATE households_household SET chain_head = '' WHERE id = {household}",
+    ],
+)
+def test_postgresqls_check_finds_what_the_walk_in_python_finds(a1, alice, history, unguarded, tamper):
+    if not chain_sql.usable():
+        pytest.skip("the check in SQL is PostgreSQL's")
+    # Text the JSON escapes: quotes, a backslash, a tab, Chinese and a character beyond the BMP.
+    entry_adjust(household=a1, points=1, reason='他说"好"\\ 行\t🙂', by=alice)
+    entries = list(Entry.objects.filter(household=a1).order_by("id"))
+    assert chain_sql.breaks() == [] == list(selectors._walked_breaks())
+
+    ids = {"second": entries[1].pk, "third": entries[2].pk, "last": entries[-1].pk}
+    execute(tamper.format(**ids, first_hash=entries[0].hash, household=a1.pk))
+
+    found = chain_sql.breaks()
+    assert found and found == list(selectors._walked_breaks())
