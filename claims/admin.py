@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from claims.forms import HandleForm, RejectForm
 from claims.models import Claim, ClaimSettings, Report
-from claims.selectors import claimable_keys, claims_for, reports_for
+from claims.selectors import CLAIM_QUEUE, REPORT_QUEUE, claimable_keys, claims_for, reports_for
 from claims.services import claim_approve, claim_reject, claimable_set, may_review, report_handle
 from credits.admin.entry import signed_points
 from credits.admin.pages import admin_page
@@ -73,6 +73,7 @@ class DecisionAdmin(HouseholdRowSearch, AppendOnlyAdmin):
 @admin.register(Claim)
 class ClaimAdmin(DecisionAdmin):
     change_form_template = "admin/claims/claim/change_form.html"
+    ordering = CLAIM_QUEUE  # pending first, the longest waiting on top (`queue_order`)
     list_display = (
         "created_at",
         "household",
@@ -177,6 +178,7 @@ class ClaimAdmin(DecisionAdmin):
 @admin.register(Report)
 class ReportAdmin(DecisionAdmin):
     change_form_template = "admin/claims/claim/change_form.html"
+    ordering = REPORT_QUEUE
     list_display = ("created_at", "household", "place", "summary", "photos", "state", "handler")
     list_filter = ("state",)
     list_select_related = ("household", "handled_by")

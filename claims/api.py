@@ -5,6 +5,9 @@ Reading needs `claims.view_claim` (or `claims.view_report`) and the village in t
 checks the village is one the user keeps: its refusals are 403 (`may_not_review`), 409
 (`claim_not_pending`) or the ledger's own (a cap reached, a closed year…). A household sends its
 claims and reports from its lookup page, which has no account; there is no API for that.
+
+Both lists are in the order of the admin's queue (`claims.selectors.queue_order`): the ones waiting
+first, the one waiting longest on top, then the decided ones, the latest decision first.
 """
 
 import django_filters
@@ -19,7 +22,7 @@ from api.schema import READ, WRITE, errors
 from cases.api import ReasonSerializer
 from claims import services
 from claims.models import Claim, Report
-from claims.selectors import claims_for, reports_for
+from claims.selectors import CLAIM_QUEUE, REPORT_QUEUE, claims_for, reports_for
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -76,7 +79,13 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["state", "household"]
 
 
-@extend_schema_view(get=extend_schema(responses={200: ClaimSerializer(many=True), **errors(*READ)}))
+@extend_schema_view(
+    get=extend_schema(
+        description="The clerk's queue: pending claims first, the one waiting longest on top; then the decided "
+        "ones, the latest decision first.",
+        responses={200: ClaimSerializer(many=True), **errors(*READ)},
+    )
+)
 class ClaimList(generics.ListAPIView):
     permission_classes = [RolePermission]
     read_perm = "claims.view_claim"
@@ -86,7 +95,12 @@ class ClaimList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Claim.objects.none()
-        return claims_for(self.request.user).select_related("decided_by").prefetch_related("evidence").order_by("-id")
+        return (
+            claims_for(self.request.user)
+            .select_related("decided_by")
+            .prefetch_related("evidence")
+            .order_by(*CLAIM_QUEUE)
+        )
 
 
 @extend_schema_view(get=extend_schema(responses={200: ClaimSerializer, **errors(*READ)}))
@@ -129,7 +143,13 @@ class ClaimReject(ClaimAction):
         return Response(ClaimSerializer(claim, context={"request": request}).data)
 
 
-@extend_schema_view(get=extend_schema(responses={200: ReportSerializer(many=True), **errors(*READ)}))
+@extend_schema_view(
+    get=extend_schema(
+        description="The clerk's reports: open ones first, the one waiting longest on top; then the handled "
+        "ones, the latest handled first.",
+        responses={200: ReportSerializer(many=True), **errors(*READ)},
+    )
+)
 class ReportList(generics.ListAPIView):
     permission_classes = [RolePermission]
     read_perm = "claims.view_report"
@@ -139,7 +159,12 @@ class ReportList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Report.objects.none()
-        return reports_for(self.request.user).select_related("handled_by").prefetch_related("evidence").order_by("-id")
+        return (
+            reports_for(self.request.user)
+            .select_related("handled_by")
+            .prefetch_related("evidence")
+            .order_by(*REPORT_QUEUE)
+        )
 
 
 @extend_schema_view(get=extend_schema(responses={200: ReportSerializer, **errors(*READ)}))

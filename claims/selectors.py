@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, OrderBy, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from claims.models import Claim, ClaimableRule, ClaimSettings, Report
@@ -47,6 +47,26 @@ def household_claims(household: Household) -> list[Claim]:
 
 def household_reports(household: Household) -> list[Report]:
     return list(household.reports.prefetch_related(PHOTOS).order_by("-id")[:HOUSEHOLD_REPORTS])
+
+
+def queue_order(waiting: str, decided_at: str) -> list[OrderBy]:
+    """The order of a clerk's queue, in the admin and the API alike.
+
+    The ones waiting (`state == waiting`) come first, the one waiting longest on top, as a queue is
+    worked; the decided ones follow, the latest decision first, so the clerk's last decisions are on
+    the first page however long the village's history grows. Ties fall to the id, the same way.
+    """
+    waits = When(state=waiting, then=Value(0))
+    return [
+        Case(waits, default=Value(1)).asc(),
+        Case(When(state=waiting, then=F("created_at"))).asc(),
+        F(decided_at).desc(nulls_last=True),
+        Case(When(state=waiting, then=F("id")), default=-F("id")).asc(),
+    ]
+
+
+CLAIM_QUEUE = queue_order(Claim.State.PENDING, "decided_at")
+REPORT_QUEUE = queue_order(Report.State.OPEN, "handled_at")
 
 
 def claims_for(user) -> QuerySet[Claim]:

@@ -34,3 +34,29 @@ def photo(name="IMG_0001.jpg"):
 
 def pdf(name="证明.pdf"):
     return upload(PDF, name, "application/pdf")
+
+
+@pytest.fixture
+def queue(alice, a1, a2, claimable):
+    """Four claims sent over four days (not in the order of their ids), two of them decided.
+
+    Returns their ids in the queue's order: the pending ones, the longest waiting first, then the
+    decided ones, the latest decision first.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.services import claim_approve, claim_reject, claim_submit
+
+    now = timezone.now()
+
+    def sent(household, days_ago):
+        when = now - timedelta(days=days_ago)
+        deed = timezone.localdate(when)
+        return claim_submit(household=household, rule=claimable, occurred_on=deed, description="帮忙", now=when)
+
+    today, three_days_ago, two_days_ago, yesterday = sent(a2, 0), sent(a1, 3), sent(a2, 2), sent(a1, 1)
+    claim_reject(claim=yesterday, by=alice, reason="重复", now=now - timedelta(hours=2))
+    claim_approve(claim=three_days_ago, by=alice, now=now - timedelta(hours=1))
+    return [two_days_ago.pk, today.pk, three_days_ago.pk, yesterday.pk]

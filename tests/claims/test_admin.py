@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, ClaimableRule, ClaimSettings, Report
-from claims.services import claim_submit, report_submit
+from claims.services import claim_submit, report_handle, report_submit
 from credits.models import Entry
 from tests.claims.conftest import photo
 from tests.credits.ledger import scores, today
@@ -138,3 +138,30 @@ def test_another_villages_clerk_cannot_change_its_settings(client, alice, bob, v
     data = {"village": village_a.pk, "per_day": 2, "window_days": 14, "claimable": [award.key]}
     client.post(reverse("admin:claims_claimsettings_add"), data)
     assert not ClaimableRule.objects.exists()
+
+
+def test_the_queue_lists_pending_claims_first_the_longest_waiting_on_top(client, alice, queue):
+    client.force_login(alice)
+    page = client.get(QUEUE).content.decode()
+
+    links = [page.index(reverse("admin:claims_claim_change", args=[pk])) for pk in queue]
+
+    assert links == sorted(links)
+
+
+def test_the_reports_list_open_ones_first_the_longest_waiting_on_top(client, alice, a1, a2):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    recent = report_submit(household=a1, description="路灯坏了", place="西头", now=now - timedelta(days=1))
+    old = report_submit(household=a2, description="桥边垃圾", place="东桥", now=now - timedelta(days=3))
+    handled = report_submit(household=a2, description="井盖松了", place="北口", now=now - timedelta(days=5))
+    report_handle(report=handled, by=alice, note="已修好")
+    client.force_login(alice)
+    page = client.get(reverse("admin:claims_report_changelist")).content.decode()
+
+    links = [page.index(reverse("admin:claims_report_change", args=[r.pk])) for r in (old, recent, handled)]
+
+    assert links == sorted(links)

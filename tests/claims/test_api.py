@@ -68,3 +68,10 @@ def test_the_clerk_lists_and_handles_reports(api, alice, bob, a1):  # noqa: F811
     response = api(alice).post(f"/api/village-reports/{report.pk}/handle/", {"note": "已清理"}, format="json")
 
     assert (response.status_code, response.json()["state"], response.json()["handled_by"]) == (200, "handled", "alice")
+
+
+def test_the_list_is_in_the_queues_order_pending_first_the_longest_waiting_on_top(api, alice, queue):  # noqa: F811
+    body = api(alice).get("/api/claims/").json()
+    assert [row["id"] for row in body["results"]] == queue
+    pending = api(alice).get("/api/claims/", {"state": "pending"}).json()
+    assert [row["id"] for row in pending["results"]] == queue[:2]
