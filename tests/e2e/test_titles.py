@@ -77,9 +77,9 @@ def test_a_clerk_selects_the_titles_the_town_picks_one_and_the_household_sees_it
     expect(page.locator(".xf-quota")).to_contain_text("0")
     page.click("#xf-select-nongfeng-0001")
     expect(page.locator(".messagelist")).to_contain_text("应美凤")
-    expect(page.locator("#xf-select-nongfeng-0002")).to_be_visible()
-    page.click("#xf-select-nongfeng-0002")
-    expect(page.locator(".messagelist")).to_contain_text("名额")  # the quota of one is used up
+    # The quota of one is used up: the other nominee's button is off, and the caption says so.
+    expect(page.locator("#xf-select-nongfeng-0002")).to_be_disabled()
+    expect(page.locator(".xf-quota-full")).to_contain_text("名额")
     shoot("titles-nominees")
     assert list(Title.objects.filter(level=Level.TOWN).values_list("number", flat=True)) == ["0001"]
 

@@ -93,6 +93,7 @@ class NominationAdmin(ScopedAdmin):
                     "year": year,
                     "quota": quota,
                     "used": used,
+                    "full": quota is None or used >= quota.places,
                     "rows": [
                         {
                             "nomination": n,
@@ -171,19 +172,25 @@ class QuotaAdmin(ScopedAdmin):
         return quota.town or quota.county
 
     # Officers hold read permissions only: who sets a quota is the service's rule (a town's by its
-    # county's officers, a county's by a superuser). The menu asks only the permission, no query
-    # (it is on every admin page); the form's own pages ask who the user is.
+    # county's officers, a county's by a superuser), and only they are offered "add". The menu is
+    # on every admin page: the question costs one query a request, and none for anyone holding no
+    # officer's permissions.
     def has_add_permission(self, request):
         user = request.user
-        # Officers read quotas and run no village's selection; clerks read their town's quota only.
-        return user.is_superuser or (user.has_perm("titles.view_quota") and not user.has_perm("titles.add_selection"))
+        if user.is_superuser:
+            return True
+        # Clerks read their town's quota only; they run their villages' selections.
+        if not user.has_perm("titles.view_quota") or user.has_perm("titles.add_selection"):
+            return False
+        if not hasattr(request, "_xf_county_officer"):
+            request._xf_county_officer = County.objects.filter(officers=user).exists()
+        return request._xf_county_officer
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request) and (obj is None or self._sets(request, obj))
 
     def add_view(self, request, form_url="", extra_context=None):
-        user = request.user
-        if not (user.is_superuser or County.objects.filter(officers=user).exists()):
+        if not self.has_add_permission(request):
             raise PermissionDenied
         return super().add_view(request, form_url, extra_context)
 

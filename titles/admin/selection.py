@@ -152,6 +152,8 @@ class SelectionAdmin(ScopedAdmin):
             minimums=list(selection.minimums.select_related("domain")),
             notice=notice or NoticeForm(initial={"notice_until": timezone.localdate()}),
             titles=[(title, title.pk in nominated) for title in titles],
+            # The nominating form only for a writer with a title still to nominate: no button that cannot work.
+            nominable=writer and any(title.pk not in nominated for title in titles),
             notice_over=selection.notice_until is not None and timezone.localdate() > selection.notice_until,
             original=selection,
         )
