@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credits.models import Domain, Rule
 from titles.models import NamedStar, Quota
+from titles.selectors import current_catalogue
 
 
 class SelectionStartForm(forms.Form):
@@ -103,9 +104,47 @@ class QuotaForm(forms.ModelForm):
 
 
 class NamedStarForm(forms.ModelForm):
+    """A named star counts a domain's or rules' entries by key, in every version of the catalogue,
+    so each is offered once: as the version in force has it, or with a word on the version it comes
+    from (`current_catalogue`). The admin says which `villages` to offer."""
+
+    villages = ()
+
     class Meta:
         model = NamedStar
         fields = ["village", "name", "position", "condition", "domain", "rules", "n"]
+        widgets = {"rules": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today, several = timezone.localdate(), len(self.villages) > 1
+        offered = {"domain": [], "rules": []}
+        for village in self.villages:
+            for name, choices in zip(offered, current_catalogue(village.pk, on=today), strict=True):
+                offered[name] += [(village, choice) for choice in choices]
+        for name, choices in offered.items():
+            if name not in self.fields:
+                continue  # a reader's form: read-only
+            field = self.fields[name]
+            field.queryset = field.queryset.model.objects.filter(pk__in=[choice.item.pk for _, choice in choices])
+            labels = [(c.item.pk, f"{v.name} · {c.label}" if several else c.label) for v, c in choices]
+            field.choices = [("", field.empty_label), *labels] if name == "domain" else labels
+            # The admin wraps the widget in its add/change links: the choices are the inner widget's.
+            getattr(field.widget, "widget", field.widget).choices = field.choices
+        if self.instance.pk:
+            self._initial_by_key(offered)
+
+    def _initial_by_key(self, offered):
+        """The star's domain and rules as offered now, whichever version's copy it was saved with."""
+        village_id = self.instance.village_id
+        current = {
+            name: {c.item.key: c.item.pk for v, c in choices if v.pk == village_id}
+            for name, choices in offered.items()
+        }
+        if self.instance.domain_id:
+            self.initial["domain"] = current["domain"].get(self.instance.domain.key)
+        keys = self.instance.rules.values_list("key", flat=True)
+        self.initial["rules"] = [current["rules"][key] for key in keys if key in current["rules"]]
 
     def clean(self):
         data = super().clean()

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import formats
+from django.utils.translation import gettext as _
 
-from credits.models import Entry, Rule
+from credits.models import CatalogueVersion, Domain, Entry, Rule
 from households.models import County, Household, Town, Village
 from titles.models import Level, NamedStar, Nomination, Selection, Title
 from years.selectors import year_figures
@@ -143,3 +145,59 @@ def nominations_for(user) -> QuerySet[Nomination]:
         Q(to_level=Level.TOWN, title__village__town__officers=user)
         | Q(to_level=Level.COUNTY, title__village__town__county__officers=user)
     ).distinct()
+
+
+@dataclass
+class Keyed:
+    """One domain or rule of a village's catalogue, for a choice by key: the copy to offer and a note
+    on its version when it is not the one in force."""
+
+    item: Domain | Rule
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.item}（{self.note}）" if self.note else str(self.item)
+
+
+def current_catalogue(village_id: int, *, on: date) -> tuple[list[Keyed], list[Keyed]]:
+    """The village's domains and rules once each by key, for a choice that follows a key across versions.
+
+    Each key is offered in the copy of the version in force on `on`; a key that version lacks, in the
+    adopted version that brings it (pending), or else in the last version that had it (no longer in
+    force: last year's entries may still hold it), with a note saying which. Drafts are not offered:
+    nothing is recorded under them yet.
+    """
+    versions = list(
+        CatalogueVersion.objects.filter(catalogue__village_id=village_id, adopted_on__isnull=False).order_by(
+            "-effective_from", "-number"
+        )
+    )
+    in_force = next((v for v in versions if v.effective_from <= on), None)
+    pending = sorted((v for v in versions if v.effective_from > on), key=lambda v: v.effective_from)
+    past = [v for v in versions if v is not in_force and v.effective_from <= on]
+    ranked = [*([in_force] if in_force else []), *pending, *past]
+
+    def note(version, item) -> str:
+        if version is in_force:
+            return "" if getattr(item, "active", True) else _("retired")
+        if version.effective_from > on:
+            return _("from version %(number)s, in force from %(date)s") % {
+                "number": version.number,
+                "date": formats.date_format(version.effective_from),
+            }
+        return _("not in the rules in force; last in version %(number)s") % {"number": version.number}
+
+    def once(items) -> list[Keyed]:
+        rank = {version.pk: i for i, version in enumerate(ranked)}
+        chosen = {}
+        for item in sorted(items, key=lambda item: rank[item.version_id]):
+            chosen.setdefault(item.key, item)
+        version_of = {version.pk: version for version in ranked}
+        return [Keyed(item, note(version_of[item.version_id], item)) for item in chosen.values()]
+
+    domains = once(Domain.objects.filter(version__in=ranked))
+    rules = once(Rule.objects.filter(version__in=ranked).select_related("domain"))
+    domains.sort(key=lambda k: (k.item.position, k.item.name))
+    rules.sort(key=lambda k: (k.item.domain.position, k.item.position, k.item.name))
+    return domains, rules

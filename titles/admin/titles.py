@@ -12,7 +12,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from credits.admin.pages import admin_page
-from credits.models import Domain, Rule
 from households.admin import ScopedAdmin
 from households.exports import SheetExportMixin
 from households.selectors import household_match, villages_for
@@ -127,20 +126,15 @@ class NamedStarAdmin(ScopedAdmin):
         return super().has_delete_permission(request, obj) and self._writes(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        villages = villages_for(request.user, write=True)
         if db_field.name == "village":
-            kwargs["queryset"] = villages
-        if db_field.name == "domain":
-            kwargs["queryset"] = Domain.objects.filter(version__catalogue__village__in=villages)
+            kwargs["queryset"] = villages_for(request.user, write=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "rules":
-            villages = villages_for(request.user, write=True)
-            kwargs["queryset"] = Rule.objects.filter(version__catalogue__village__in=villages).select_related(
-                "version"
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form offers the domains and rules of the star's village, or of each village the clerk keeps."""
+        form = super().get_form(request, obj, change, **kwargs)
+        villages = [obj.village] if obj is not None else list(villages_for(request.user, write=True))
+        return type(form.__name__, (form,), {"villages": villages})
 
 
 # A page shows this many; the CSV holds them all.
