@@ -129,8 +129,6 @@ class NamedStarForm(forms.ModelForm):
             field.queryset = field.queryset.model.objects.filter(pk__in=[choice.item.pk for _, choice in choices])
             labels = [(c.item.pk, f"{v.name} · {c.label}" if several else c.label) for v, c in choices]
             field.choices = [("", field.empty_label), *labels] if name == "domain" else labels
-            # The admin wraps the widget in its add/change links: the choices are the inner widget's.
-            getattr(field.widget, "widget", field.widget).choices = field.choices
         if self.instance.pk:
             self._initial_by_key(offered)
 

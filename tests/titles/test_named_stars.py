@@ -68,3 +68,10 @@ def test_the_clerk_saves_a_star_with_the_rule_in_force(english, alice, village_a
 
     assert response.status_code == 302
     assert set(NamedStar.objects.get().rules.values_list("pk", flat=True)) == {award.pk, adopted.pk}
+
+
+def test_the_form_has_no_links_to_add_a_rule_or_domain_to_an_adopted_version(english, alice, award):
+    english.force_login(alice)
+    html = english.get(ADD).content.decode()
+    for name in ("rule", "domain"):
+        assert reverse(f"admin:credits_{name}_add") + "?_to_field" not in html, name

@@ -130,6 +130,13 @@ class NamedStarAdmin(ScopedAdmin):
             kwargs["queryset"] = villages_for(request.user, write=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("domain", "rules") and field is not None:
+            # No links to add or edit a domain or rule here: those belong to a draft of the catalogue.
+            field.widget = getattr(field.widget, "widget", field.widget)
+        return field
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The form offers the domains and rules of the star's village, or of each village the clerk keeps."""
         form = super().get_form(request, obj, change, **kwargs)
