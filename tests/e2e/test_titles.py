@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from credits.services import entry_record
 from tests.credits.ledger import last_year, today
@@ -103,3 +104,34 @@ def test_a_clerk_selects_the_titles_the_town_picks_one_and_the_household_sees_it
     page.goto(f"{live_server.url}/admin/titles/title/{village_title.pk}/certificate/?size=a5")
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+def test_the_list_of_titles_keeps_one_line_a_title_on_a_phone(
+    page, shoot, live_server, alice, password, village_a, award, closed_year
+):
+    """Nine named stars each: on a phone they are left out, on a desktop they wrap in a column wide enough."""
+    from titles.models import NamedStar
+    from titles.services import selection_award, selection_confirm, selection_create, selection_publish
+
+    for position, name in enumerate(
+        ["守法星", "诚信星", "孝老星", "卫生星", "节俭星", "移风易俗星", "平安星", "热心星", "美丽星"]
+    ):
+        star = NamedStar.objects.create(village=village_a, name=name, position=position, condition="rule_uses", n=1)
+        star.rules.add(award)
+    selection = selection_create(village=village_a, year=closed_year, by=alice)
+    selection_confirm(selection=selection, by=alice)
+    selection_publish(selection=selection, by=alice, notice_until=today())
+    selection_award(selection=selection, by=alice, at=timezone.now() + timedelta(days=2))
+    log_in(page, live_server, alice, password)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/admin/titles/title/")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows.first).to_be_visible()
+    heights = [box["height"] for box in (rows.nth(i).bounding_box() for i in range(rows.count()))]
+    assert rows.count() >= 2 and max(heights) < 60, heights
+    shoot("titles-list")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/admin/titles/title/")
+    assert "移风易俗星" in page.locator("#result_list tbody tr").first.inner_text()
+    assert page.locator("#result_list tbody tr").first.bounding_box()["height"] < 100

@@ -101,3 +101,11 @@ def test_a_full_quota_turns_the_select_buttons_off(client, awarded, alice, olivi
 
     button = re.search(rf'<input [^>]*id="xf-select-nongfeng-{second.title.number}"[^>]*>', html).group(0)
     assert " disabled" in button
+
+
+def test_the_titles_list_names_the_village_only_for_a_reader_of_several(client, world, alice, olivia):
+    url = reverse("admin:titles_title_changelist")
+    client.force_login(alice)
+    assert "column-village" not in client.get(url).content.decode()
+    client.force_login(olivia)
+    assert "column-village" in client.get(url).content.decode()
