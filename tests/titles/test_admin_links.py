@@ -103,7 +103,7 @@ def test_a_full_quota_turns_the_select_buttons_off(client, awarded, alice, olivi
     assert " disabled" in button
 
 
-def test_the_titles_list_names_the_village_only_for_a_reader_of_several(client, world, alice, olivia):
+def test_the_titles_list_names_the_village_only_for_a_reader_of_several(client, world, alice, olivia, village_b):
     url = reverse("admin:titles_title_changelist")
     client.force_login(alice)
     assert "column-village" not in client.get(url).content.decode()
