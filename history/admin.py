@@ -2,11 +2,13 @@
 
 django-auditlog registers its own admin for the log model; this one replaces it with the same
 pages scoped like every other list: a clerk reads the changes of their villages, an officer those
-of their towns' villages and the towns' own records, a superuser everything.
+of their towns' villages and the towns' own records, a superuser everything. Its filters offer only
+the kinds of record and the villages with changes the reader may read.
 """
 
 from auditlog.admin import LogEntryAdmin
 from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Q
 from django.http import Http404
 
@@ -20,7 +22,13 @@ admin.site.unregister(Change)
 class ChangeAdmin(LogEntryAdmin):
     list_select_related = ["content_type", "actor", "village"]
     list_display = ["created", "resource_url", "action", "msg_short", "user_url", "village"]
-    list_filter = ["action", "content_type", "village"]
+    # The kinds of record and the villages the reader's own changes touch, not every model and
+    # village of the site: one DISTINCT over the reader's scope each, beside the page's own query.
+    list_filter = [
+        "action",
+        ("content_type", RelatedOnlyFieldListFilter),
+        ("village", RelatedOnlyFieldListFilter),
+    ]
     readonly_fields = [*LogEntryAdmin.readonly_fields, "remote_addr", "village", "town"]
     fieldsets = [
         (None, {"fields": ["created", "user_url", "remote_addr", "resource_url", "village", "town"]}),

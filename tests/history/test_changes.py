@@ -92,3 +92,22 @@ def test_the_database_refuses_to_replace_or_truncate_the_history(village_a):
             truncate("history_change")
 
     assert changes_of(level).get().object_repr == change.object_repr
+
+
+def test_the_filters_offer_only_the_kinds_and_villages_with_changes_the_reader_reads(
+    client, village_a, village_b, alice
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    StarLevel.objects.create(village=village_a, stars=1, min_score=111)
+    StarLevel.objects.create(village=village_b, stars=1, min_score=222)
+    client.force_login(alice)
+
+    page = client.get("/admin/history/change/").content.decode()
+
+    star_level = ContentType.objects.get_for_model(StarLevel)
+    never_changed = ContentType.objects.get(app_label="auth", model="permission")
+    assert f"content_type__id__exact={star_level.pk}" in page
+    assert f"content_type__id__exact={never_changed.pk}" not in page
+    assert f"village__id__exact={village_a.pk}" in page
+    assert f"village__id__exact={village_b.pk}" not in page
