@@ -74,16 +74,18 @@ def test_an_unknown_card_claims_nothing(client, a1, claimable):
     assert response.status_code == 404 and not Claim.objects.exists()
 
 
+# The dates are read when the test runs, not when it is collected: a run that crosses midnight in
+# Shanghai would otherwise send "tomorrow" as today.
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"occurred_on": (today() + timedelta(days=1)).isoformat()}, "不能晚于今天"),
-        ({"occurred_on": (today() - timedelta(days=31)).isoformat()}, "30 天"),
-        ({"description": "  "}, "请说明"),
+        (lambda: {"occurred_on": (today() + timedelta(days=1)).isoformat()}, "不能晚于今天"),
+        (lambda: {"occurred_on": (today() - timedelta(days=31)).isoformat()}, "30 天"),
+        (lambda: {"description": "  "}, "请说明"),
     ],
 )
 def test_it_refuses_bad_claims_in_chinese_and_keeps_nothing(client, a1, claimable, fields, message):
-    response = send(client, claim_url(a1), claimable, photos=[photo()], **fields)
+    response = send(client, claim_url(a1), claimable, photos=[photo()], **fields())
 
     assert response.status_code == 400
     assert any(message in error for error in errors_of(response)), errors_of(response)
