@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from config.replica import reads_from_replica
 from households.selectors import villages_for
 from reports import charts
+from reports.activities import activity_figures
 from reports.claims import claim_figures
 from reports.forms import WHOLE, ReportForm
 from reports.selectors import village_report
@@ -44,6 +45,7 @@ def report(request):
         result = village_report(scope, form.cleaned_data["period"])
         context.update(report=result, charts=_charts(result), comparing=village_id == WHOLE and len(scope) > 1)
         context["claim_figures"] = claim_figures(scope, form.cleaned_data["period"])
+        context["activity_figures"] = activity_figures(scope, form.cleaned_data["period"])
     return render(request, "reports/report.html", context)
 
 
