@@ -10,7 +10,13 @@ a) the record a household card opens, /lookup/c/<token>/, for 200 households of 
    the ten longest histories of the county among them: queries (goal: not growing with history)
    and p95 server time (goal ≤ 30 ms);
 b) the big village's board, /board/<code>/, 100 times: queries (goal: fixed) and p95 (goal ≤ 100 ms);
-c) `SELECT 1`, for reading the others by: a busy machine swells every round trip.
+c) `SELECT 1`, for reading the others by: a busy machine swells every round trip;
+d) a household's statement as its clerk reads it (the admin's statement page, newest first), for
+   the same households: queries (goal: not growing with history) and p95 (goal ≤ 30 ms).
+
+`--households N` builds a county of N households instead (villages of 2,500, the big one of 3,000,
+20 entries a household on average, as issue 17's scale goals count them), so the same pages can be
+measured at 10,000, 100,000 and 1,000,000 households and the cost's growth read off.
 
 Then every kind of query each page makes, by EXPLAIN ANALYZE. Where a page is not built yet (it
 answers 404), its selectors are measured instead, and the report says so. The script creates its
@@ -56,7 +62,7 @@ from households.models import Household, Village  # noqa: E402
 
 FULL = {"households": 200_000, "big": 3_000, "village_size": 2_500, "per_mean": 25, "long": 10, "long_entries": 3_000}
 QUICK = {"households": 6_000, "big": 1_000, "village_size": 500, "per_mean": 10, "long": 3, "long_entries": 500}
-GOALS_MS = {"lookup": 30, "board": 100}
+GOALS_MS = {"lookup": 30, "board": 100, "statement": 30}
 NOTES: list[str] = []
 
 
@@ -65,6 +71,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a county of 6,000 households: a smoke check")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure again on a database kept by --keep")
+    parser.add_argument(
+        "--households", type=int, metavar="N", help="a county of N households, 20 entries each on average"
+    )
     parser.add_argument("--lookups", type=int, default=200, help="lookup requests, each for another household")
     parser.add_argument("--boards", type=int, default=100, help="board requests")
     parser.add_argument(
@@ -74,13 +83,16 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("bench/lookup.py needs PostgreSQL: set DATABASE_URL=postgres://…")
 
+    shape = QUICK if args.quick else FULL
+    if args.households:
+        shape = {**FULL, "households": args.households, "big": min(FULL["big"], args.households), "per_mean": 20}
     with bench_database("_bench_lookup", keep=args.keep or args.reuse, reuse=args.reuse):
         if args.reuse:
-            county = kept_county(long=(QUICK if args.quick else FULL)["long"])
+            county = kept_county(long=shape["long"])
         else:
             user = User.objects.create_superuser("bench", password=None)
             started = time.perf_counter()
-            county = generate_county(user, **(QUICK if args.quick else FULL))
+            county = generate_county(user, **shape)
             NOTES.append(f"generated the county in {time.perf_counter() - started:.0f} s.")
             started = time.perf_counter()
             NOTES.append(f"{check()} (checked in {time.perf_counter() - started:.0f} s).")
@@ -95,6 +107,7 @@ def main() -> None:
         # DEBUG is off, so templates' static files would need the manifest only collectstatic writes.
         with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=plain_static):
             rows = bench_lookup(county, requests=args.lookups) + bench_board(county, requests=args.boards)
+            rows += bench_statement(county, requests=args.lookups)
         rows.append(round_trips())
         print_report(rows, quick=args.quick, plans=args.plans)
 
@@ -185,6 +198,32 @@ def bench_board(county, *, requests: int) -> list[dict]:
     return [result]
 
 
+# --- d) the statement -------------------------------------------------------------------------------
+
+
+def bench_statement(county, *, requests: int) -> list[dict]:
+    """The statement's first page as the clerk reads it, for households of the big village, the
+    longest histories of the county among them."""
+    active = Household.objects.filter(village=county.big, active=True)
+    others = list(active.exclude(pk__in=county.long_ids).order_by("?")[: max(requests - len(county.long_ids), 0)])
+    households = others + list(active.filter(pk__in=county.long_ids))
+    sizes = dict(Entry.objects.filter(household__in=households).values_list("household").annotate(n=Count("pk")))
+    client = Client()
+    client.force_login(User.objects.get(username="bench"))
+    url = lambda household: reverse("admin:households_household_statement", args=[household.pk])  # noqa: E731
+    for household in households[:5]:
+        fetch(client, url(household))  # warm-up
+    samples = [sample(lambda h=household: fetch(client, url(h))) for household in households]
+    by_size = sorted(zip((sizes[h.pk] for h in households), samples, strict=True), key=lambda pair: pair[0])
+    fewest, most = by_size[0], by_size[-1]
+    case = f"admin statement page, {len(households)} households ({fewest[0]:,}–{most[0]:,} entries)"
+    rows = [row("d", case, samples, goal_ms=GOALS_MS["statement"], queries_ok=most[1][0] <= fewest[1][0])]
+    for label, (entries, one) in (("fewest", fewest), ("most", most)):
+        rows.append(row("d", f"  the household with the {label} entries ({entries:,})", [one]))
+    rows[0]["explain"] = explain([lambda h=household: fetch(client, url(h)) for household in households[-20:]])
+    return rows
+
+
 # --- measuring -----------------------------------------------------------------------------------------
 
 
@@ -228,6 +267,8 @@ TITLES = {
     "a": f"a) lookup record by card link: goal queries not growing with history, p95 ≤ {GOALS_MS['lookup']} ms",
     "b": f"b) village board of the big village: goal a fixed number of queries, p95 ≤ {GOALS_MS['board']} ms",
     "c": "c) for reading the figures: one query's round trip to PostgreSQL, with the machine as busy as it is",
+    "d": f"d) a household's statement (the clerk's): goal queries not growing with history, p95 ≤ "
+    f"{GOALS_MS['statement']} ms",
 }
 
 
