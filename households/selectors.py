@@ -140,10 +140,19 @@ def stars_for_year(points: int, levels: list[tuple[int, int]]) -> int:
     return stars_for(settings.XIANGFENG_BASE_SCORE + points, levels)
 
 
-def with_year_points(households: QuerySet[Household], year: int) -> QuerySet[Household]:
-    """The households, each with `year_points`: its points of `year` (0 for none), in the same query."""
+def with_year_points(
+    households: QuerySet[Household], year: int, *, village_id: int | None = None
+) -> QuerySet[Household]:
+    """The households, each with `year_points`: its points of `year` (0 for none), in the same query.
+
+    Given the village all of them belong to, the join reads only that village's rows of the year
+    (by the (village, year, points) index), not every household's of the county: the cost then
+    follows the village's size, not the county's."""
+    condition = Q(year_scores__year=year)
+    if village_id is not None:
+        condition &= Q(year_scores__village_id=village_id)
     return households.annotate(
-        this_year=FilteredRelation("year_scores", condition=Q(year_scores__year=year)),
+        this_year=FilteredRelation("year_scores", condition=condition),
         year_points=Coalesce("this_year__points", 0),
     )
 
@@ -176,7 +185,9 @@ def year_stars_of(households: Iterable[Household], year: int) -> dict[int, tuple
 def star_counts(village_id: int, levels: list[tuple[int, int]], *, year: int) -> dict[int, int]:
     """How many active households of the village hold each star level (0 included) by their points
     of `year`, in one query."""
-    households = with_year_points(Household.objects.filter(village_id=village_id, active=True), year)
+    households = with_year_points(
+        Household.objects.filter(village_id=village_id, active=True), year, village_id=village_id
+    )
     base = settings.XIANGFENG_BASE_SCORE
     cases = {}
     for stars in [0, *(stars for stars, _min in levels)]:

@@ -137,6 +137,22 @@ def test_it_counts_the_active_households_at_each_level(village_a, village_b, ali
     assert star_counts(village_a.pk, DEFAULTS, year=today().year) == {0: 2, 1: 1, 2: 2, 3: 0, 4: 0, 5: 2}
 
 
+def test_the_star_counts_read_only_the_villages_rows_of_the_year(village_a, alice, village_b, bob):
+    """The board's star counts joined every household's points of the year in the county (a
+    county of 100,000 households: 3.4 ms at 10,000, 40 ms at 100,000, `bench/lookup.py`); the join
+    now names the village, so its index reads that village's rows alone."""
+    with_score(village_a, alice, 125)
+    with_score(village_b, bob, 125)
+
+    with CaptureQueriesContext(connection) as queries:
+        counts = star_counts(village_a.pk, DEFAULTS, year=today().year)
+
+    assert counts == {0: 0, 1: 0, 2: 1, 3: 0, 4: 0, 5: 0}
+    (query,) = queries.captured_queries
+    join = query["sql"].split(" JOIN ")[-1]
+    assert f'"village_id" = {village_a.pk}' in join.split(" WHERE ")[0]
+
+
 def test_stars_read_the_years_points_not_the_lifetime_score(client, village_a, alice, a1):
     """150 points earned in an earlier year made a lifetime score of 250; this year a1 has 10."""
     entry_adjust(household=a1, points=150, reason="往年的积分", by=alice, occurred_on=date(today().year - 1, 6, 1))
