@@ -11,6 +11,7 @@ its lookup page, which has no account; there is no API for that.
 """
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import (
@@ -180,6 +181,13 @@ class ActivityCreateSerializer(RequestSerializer):
         help_text="Households sign up on the lookup page until then; before the activity starts."
     )
     description = TextField(max_length=300, required=False, allow_blank=True, default="")
+    organisers = serializers.ListField(
+        child=TextField(max_length=150),
+        max_length=20,
+        required=False,
+        help_text="Usernames of the village's clerks and shopkeepers who may check households in; "
+        "the list replaces the activity's organisers.",
+    )
 
 
 class ActivityUpdateSerializer(RequestSerializer):
@@ -191,6 +199,13 @@ class ActivityUpdateSerializer(RequestSerializer):
     capacity = serializers.IntegerField(min_value=1, max_value=MAX_CAPACITY, required=False, allow_null=True)
     signup_until = MomentField(required=False)
     description = TextField(max_length=300, required=False, allow_blank=True)
+    organisers = serializers.ListField(
+        child=TextField(max_length=150),
+        max_length=20,
+        required=False,
+        help_text="Usernames of the village's clerks and shopkeepers who may check households in; "
+        "the list replaces the activity's organisers.",
+    )
 
 
 class HouseholdRefSerializer(RequestSerializer):
@@ -256,8 +271,18 @@ class ActivityList(generics.ListAPIView):
         fields = dict(data.validated_data)
         village = get_in_scope(villages_for(request.user), fields.pop("village"))
         fields["rule"] = get_in_scope(rules_for(request.user), fields["rule"])
+        fields["organisers"] = _users(fields.get("organisers", ()))
         activity = services.activity_create(village=village, by=request.user, **fields)
         return Response(_shown(activity, request), status=status.HTTP_201_CREATED)
+
+
+def _users(names) -> list:
+    """The users of these usernames, once each. A name nobody has stays an unsaved user of that name,
+    so the service refuses it as it refuses anyone who does not work for the village, by name, and
+    the answer tells no one whether such a user exists."""
+    User = get_user_model()
+    found = {user.username: user for user in User.objects.filter(username__in=names)}
+    return [found.get(name) or User(username=name) for name in dict.fromkeys(names)]
 
 
 def _activity(request, pk) -> Activity:
@@ -282,6 +307,8 @@ class ActivityDetail(generics.RetrieveAPIView):
         fields = dict(data.validated_data)
         if "rule" in fields:
             fields["rule"] = get_in_scope(rules_for(request.user), fields["rule"])
+        if "organisers" in fields:
+            fields["organisers"] = _users(fields["organisers"])
         activity = services.activity_update(activity=activity, by=request.user, **fields)
         return Response(_shown(activity, request))
 

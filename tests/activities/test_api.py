@@ -9,7 +9,7 @@ from django.utils import timezone
 from activities.models import Activity, Signup
 from credits.models import Entry
 from credits.services import entry_record
-from tests.activities.conftest import publish
+from tests.activities.conftest import publish, village_helper
 from tests.api.conftest import new_key
 from tests.credits.ledger import scores
 from tests.factories import UserFactory
@@ -174,7 +174,8 @@ def test_it_refuses_a_deduction_as_the_activitys_rule(api, alice, deduction):
         ("capacity", "5"),
         ("title", " "),
         ("held_on", "20250501"),
-        ("organisers", ["bob"]),
+        ("organisers", "bob"),  # a list of usernames, not one
+        ("organisers", [1]),
     ],
 )
 def test_it_refuses_a_malformed_activity_and_makes_none(api, alice, award, field, value):
@@ -209,6 +210,40 @@ def test_the_clerk_edits_an_open_activity(api, alice, cleanup, a2):
     assert (refused.status_code, refused.json()["code"]) == (422, "bad_activity")  # the deadline after the day
     cleanup.refresh_from_db()
     assert (cleanup.held_on, cleanup.place) == (today(), "别处")
+
+
+def test_the_clerk_names_the_organisers_when_publishing_and_changes_them(api, alice, award, village_a):
+    keeper, other = village_helper(village_a), village_helper(village_a, username="helper2")
+    client = api(alice)
+
+    published = client.post("/api/activities/", new_activity(award, organisers=["helper"]), format="json")
+    assert published.status_code == 201, published.content
+    assert published.json()["organisers"] == ["helper"]
+    activity = Activity.objects.get()
+    assert list(activity.organisers.all()) == [keeper]
+
+    changed = client.patch(f"/api/activities/{activity.pk}/", {"organisers": ["helper2", "alice"]}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert sorted(changed.json()["organisers"]) == ["alice", "helper2"]
+    assert set(activity.organisers.all()) == {other, alice}
+
+    cleared = client.patch(f"/api/activities/{activity.pk}/", {"organisers": []}, format="json")
+    assert (cleared.status_code, cleared.json()["organisers"]) == (200, [])
+
+
+@pytest.mark.parametrize("name", ["stranger", "nobody-has-this-name"])
+def test_it_refuses_an_organiser_who_does_not_work_for_the_village_and_changes_nothing(
+    api, alice, cleanup, village_b, name
+):
+    village_helper(village_b, username="stranger")  # keeps a shop, of another village
+    body = {"place": "文化礼堂", "organisers": [name]}
+
+    refused = api(alice).patch(f"/api/activities/{cleanup.pk}/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert (refused.status_code, refused.json()["code"]) == (422, "bad_activity")
+    assert name in refused.json()["message"] and "村" in refused.json()["message"]
+    cleanup.refresh_from_db()
+    assert (cleanup.place, list(cleanup.organisers.all())) == ("村口石桥", [])
 
 
 def test_an_officer_or_organiser_edits_nothing(api, olivia, dora, cleanup):
