@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
-from credits.models import Entry
+from credits.models import Entry, YearScore
 from exchange.models import Product, RedemptionLine
 from households.models import Household, Village
 from households.selectors import group_order, star_levels_of, stars_for_year
@@ -138,7 +138,8 @@ def _report(villages: list[Village], period: Period) -> Report:
     ids = [village.pk for village in villages]
     by_village = {village.pk: VillageFigures(village) for village in villages}
     domains, months, rules = _ledger(ids, period, by_village)
-    groups = _participation(ids, period, by_village)
+    groups = _participation(ids, period, by_village)  # before the stars: they need the open households
+    stars = _stars(ids, by_village)
     redemptions, goods = _redemptions(ids, period)
     cases = _cases(ids, period)
     return Report(
@@ -149,7 +150,7 @@ def _report(villages: list[Village], period: Period) -> Report:
         months=months,
         rules=rules,
         groups=groups,
-        stars=_stars(ids),
+        stars=stars,
         redemptions=redemptions,
         goods=goods,
         low_stock=list(
@@ -200,22 +201,27 @@ def _participation(ids, period: Period, by_village: dict[int, VillageFigures]) -
     return sorted(groups.values(), key=lambda group: (group.name == "", group_order(group.name)))
 
 
-def _stars(ids) -> list[tuple[int, int]]:
-    """Open households by star level, each village by its own thresholds, from this year's points."""
+def _stars(ids, by_village: dict[int, VillageFigures]) -> list[tuple[int, int]]:
+    """Open households by star level, each village by its own thresholds, from this year's points.
+
+    Counted from the year's points alone, by their (village, year, points) index, less the rows of
+    the villages' few closed households (by their own index); an open household with no row has 0
+    points, and how many there are follows from the open households `_participation` counted.
+    Joining every household to its row instead read the whole county's households (160 ms of the
+    county's report at 100,000 households)."""
     levels = star_levels_of(ids)
-    counts: dict[int, int] = defaultdict(int)
     year = timezone.localdate().year
-    rows = (
-        Household.objects.filter(village_id__in=ids, active=True)
-        .annotate(
-            this_year=FilteredRelation("year_scores", condition=Q(year_scores__year=year)),
-            year_points=Coalesce("this_year__points", 0),
-        )
-        .values_list("village_id", "year_points")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for village_id, points, n in rows:
+    rows = YearScore.objects.filter(village_id__in=ids, year=year)
+    closed = rows.filter(household__in=Household.objects.filter(village_id__in=ids, active=False))
+    by_points: dict[tuple[int, int], int] = defaultdict(int)
+    for queryset, sign in ((rows, 1), (closed, -1)):
+        for village_id, points, n in queryset.values_list("village_id", "points").annotate(n=Count("pk")).order_by():
+            by_points[village_id, points] += sign * n
+            by_points[village_id, 0] -= sign * n
+    for village_id, figures in by_village.items():
+        by_points[village_id, 0] += figures.households
+    counts: dict[int, int] = defaultdict(int)
+    for (village_id, points), n in by_points.items():
         counts[stars_for_year(points, levels[village_id])] += n
     most = max((stars for scheme in levels.values() for stars, _min in scheme), default=0)
     return [(stars, counts.get(stars, 0)) for stars in range(most + 1)]
