@@ -301,7 +301,7 @@ def _checks_and_activities(rnd, households, start, today) -> Iterator[Record]:
             yield Record(rule, on, chosen, note, batch=True)
 
     # This year's public works ran through two groups only.
-    works = {h.group for h in rnd.sample(households, 2)}
+    works = {h.group for h in rnd.sample(households, min(2, len(households)))}
     for on in _days(start, today, month=4, day=18):
         chosen = [h.number for h in households if h.group in works and _present(h, on) and rnd.random() < 0.9]
         yield Record("支持村庄建设", on, chosen, "配合污水管网改造施工", batch=True)

@@ -401,3 +401,12 @@ def test_it_adds_the_second_village_to_a_demo_loaded_before_it_had_one(monkeypat
     assert "already loaded" in output and "clerk2" in output and "shopkeeper2" in output
     assert not re.search(r"^\s*officer\s", output, re.M)
     reconcile()
+
+
+@pytest.mark.parametrize("households", ["1", "2"])
+def test_it_loads_the_smallest_villages_reconciled(households):
+    # The plan once drew two households from a village of one (the second village is smaller than
+    # the first), and stopped with a ValueError.
+    seed("--households", households, "--password", PASSWORD)
+    assert Household.objects.filter(village__code="nongfeng").count() == int(households)
+    reconcile()
