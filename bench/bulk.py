@@ -77,6 +77,7 @@ def fill_one_ledger(village, user, *, entries: int) -> Household:
     )
     with connection.cursor() as cursor:
         insert_month_totals(cursor, [village.pk])
+        set_last_awards(cursor, [village.pk])
     return household
 
 
@@ -150,6 +151,7 @@ def generate_ledger(town, user, *, households: int, per: int) -> None:
         )
         insert_year_scores(cursor, f"h.village_id = ANY(ARRAY{ids})")
         insert_month_totals(cursor, ids)
+        set_last_awards(cursor, ids)
     # A production database has been vacuumed and analysed; a fresh bulk load has not.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE households_household")
@@ -175,6 +177,26 @@ def insert_month_totals(cursor, village_ids: list[int] | None = None) -> None:
     cursor.execute(f"DELETE FROM credits_monthtotal WHERE {where.replace('h.village_id', 'village_id')}")
     columns = ", ".join(f'"{c}"' for c in (*KEY, "count", "points"))
     cursor.execute(f"INSERT INTO credits_monthtotal ({columns}) {sums_sql(connection.vendor, where)}")
+
+
+def set_last_awards(cursor, village_ids: list[int] | None = None) -> None:
+    """Each household's latest award not undone (`Household.last_award_on`) read again from its entries,
+    as the services keep it, for the villages' households (all, by default); on PostgreSQL and SQLite."""
+    villages = "IS NOT NULL" if village_ids is None else f"IN ({', '.join(str(int(i)) for i in village_ids)})"
+    awards = """FROM credits_entry e
+                WHERE e.kind = 'award' AND NOT EXISTS (SELECT 1 FROM credits_entry x WHERE x.reverses_id = e.id)"""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"""UPDATE households_household h SET last_award_on = a.last
+                FROM (SELECT e.household_id, MAX(e.occurred_on) AS last {awards} GROUP BY e.household_id) a
+                WHERE a.household_id = h.id AND h.village_id {villages}"""
+        )
+    else:
+        cursor.execute(
+            f"""UPDATE households_household SET last_award_on =
+                    (SELECT MAX(e.occurred_on) {awards} AND e.household_id = households_household.id)
+                WHERE village_id {villages}"""
+        )
 
 
 def insert_chained(cursor, values: dict[str, str], source: str) -> None:

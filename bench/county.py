@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from bench.bulk import insert_chained, insert_month_totals, insert_select, insert_year_scores
+from bench.bulk import insert_chained, insert_month_totals, insert_select, insert_year_scores, set_last_awards
 from credits.month_sums import month_total_differences
 from credits.selectors import (
     chain_breaks,
+    last_award_differences,
     ledger_differences,
     reversal_mismatches,
     site_template,
@@ -244,6 +245,7 @@ def _caches(cursor) -> None:
     )
     insert_year_scores(cursor)
     insert_month_totals(cursor)
+    set_last_awards(cursor)
 
 
 def check() -> str:
@@ -254,6 +256,10 @@ def check() -> str:
         "reversals": len(reversal_mismatches()),
         "years": len(year_score_differences()),
         "months": len(month_total_differences()),
+        "latest awards": len(last_award_differences()),
     }
     assert not any(problems.values()), f"the generated county does not reconcile: {problems}"
-    return "the generated ledger reconciles: chains, hashes, caches, reversals, years' points and months' totals"
+    return (
+        "the generated ledger reconciles: chains, hashes, caches, reversals, years' points, months' totals "
+        "and latest awards"
+    )

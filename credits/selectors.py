@@ -117,6 +117,33 @@ def year_score_differences() -> list[tuple[int, int, int, int]]:
         return cursor.fetchall()
 
 
+# Each household's cached latest award not undone (`Household.last_award_on`) must be the latest deed
+# date of its awards that no reversal points at (none: NULL).
+LAST_AWARD_SQL = """
+SELECT h.id, h.last_award_on, a.last
+FROM households_household h
+LEFT JOIN (
+    SELECT e.household_id, MAX(e.occurred_on) AS last
+    FROM credits_entry e
+    WHERE e.kind = 'award' AND NOT EXISTS (SELECT 1 FROM credits_entry x WHERE x.reverses_id = e.id)
+    GROUP BY e.household_id
+) a ON a.household_id = h.id
+WHERE h.last_award_on <> a.last OR (h.last_award_on IS NULL) <> (a.last IS NULL)
+ORDER BY h.id
+"""
+
+
+def last_award_differences() -> list[tuple[int, date | None, date | None]]:
+    """(household id, cached latest award, the entries' latest award) wherever the cache is wrong."""
+    field = Household._meta.get_field("last_award_on")
+    with connection.cursor() as cursor:
+        cursor.execute(LAST_AWARD_SQL)
+        return [
+            (pk, *(field.to_python(value) if isinstance(value, str) else value for value in dates))
+            for pk, *dates in cursor.fetchall()
+        ]
+
+
 def statement(household: Household) -> QuerySet[Entry]:
     """A household's entries, newest first, as its bank book reads."""
     return household.entries.select_related("recorded_by", "reverses", "reversal").order_by("-id")

@@ -130,6 +130,10 @@ class Household(models.Model):
     card_token = models.CharField(_("card code"), max_length=32, unique=True, default=new_card_token, editable=False)
     # The hash of the household's newest ledger entry (credits/chain.py), moved with score and balance.
     chain_head = models.CharField(_("ledger chain head"), max_length=64, blank=True, editable=False)
+    # The date of the deed of its latest award not undone, moved with score and balance by the ledger's
+    # services (credits/services/awards.py) and proved by `reconcile`: a report over a period ending
+    # today counts the households taking part from this alone.
+    last_award_on = models.DateField(_("latest award"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("household")

@@ -173,20 +173,29 @@ def _ledger(ids, period: Period, by_village: dict[int, VillageFigures]):
 
 
 def _participation(ids, period: Period, by_village: dict[int, VillageFigures]) -> list[GroupFigures]:
-    """Open households by village and group, those with an award (not undone) in the period, and their scores."""
-    # "Not reversed" as NOT EXISTS on the reversals' unique index: the join Django writes for
-    # `reversal__isnull` lets PostgreSQL hash every award of the county for a long period.
-    reversed_ = Entry.objects.filter(reverses_id=OuterRef("pk"))
-    awarded = Entry.objects.filter(
-        household=OuterRef("pk"),
-        kind=Kind.AWARD,
-        occurred_on__gte=period.start,
-        occurred_on__lte=period.end,
-    ).filter(~Exists(reversed_))
+    """Open households by village and group, those with an award (not undone) in the period, and their scores.
+
+    For a period ending today or later, a household took part if its latest award not undone
+    (`Household.last_award_on`, kept by the ledger's services) falls on or after the start: no award
+    is dated after today (the services refuse a future deed), so that is one column of the rows
+    counted anyway. A period ending in the past asks the entries, one probe per household."""
+    if period.end >= timezone.localdate():
+        took_part = Q(last_award_on__gte=period.start)
+    else:
+        # "Not reversed" as NOT EXISTS on the reversals' unique index: the join Django writes for
+        # `reversal__isnull` lets PostgreSQL hash every award of the county for a long period.
+        reversed_ = Entry.objects.filter(reverses_id=OuterRef("pk"))
+        awarded = Entry.objects.filter(
+            household=OuterRef("pk"),
+            kind=Kind.AWARD,
+            occurred_on__gte=period.start,
+            occurred_on__lte=period.end,
+        ).filter(~Exists(reversed_))
+        took_part = Exists(awarded)
     rows = (
         Household.objects.filter(village_id__in=ids, active=True)
         .values("village_id", "group")
-        .annotate(total=Count("pk"), participating=Count("pk", filter=Exists(awarded)), score_sum=Sum("score"))
+        .annotate(total=Count("pk"), participating=Count("pk", filter=took_part), score_sum=Sum("score"))
         .order_by()
     )
     groups: dict[str, GroupFigures] = {}

@@ -35,6 +35,7 @@ from credits.errors import (
 from credits.models import Entry, Rule, YearScore
 from credits.selectors import version_in_force
 from credits.services import posting
+from credits.services.awards import last_award_update
 from credits.services.months import add_to_months
 from households.errors import DomainError, HouseholdClosed, NotYours
 from households.models import Household, Village
@@ -166,6 +167,7 @@ def entry_record_batch(
             score=F("score") + applied,
             balance=F("balance") + applied,
             chain_head=Case(*(When(pk=household.pk, then=Value(household.chain_head)) for household in locked)),
+            **last_award_update(entries[0]),
         )
         _add_to_year(locked, year=occurred_on.year, points=applied)
         add_to_months(entries)
@@ -405,7 +407,12 @@ def _post(
         guarded = Household.objects.filter(~Exists(closed), pk=household.pk, active=True)
         if spending:
             guarded = guarded.filter(balance__gte=-points)
-        moved = guarded.update(score=F("score") + score_delta, balance=F("balance") + points, chain_head=entry.hash)
+        moved = guarded.update(
+            score=F("score") + score_delta,
+            balance=F("balance") + points,
+            chain_head=entry.hash,
+            **last_award_update(entry, household.pk),
+        )
     if not moved:
         household.chain_head = previous_head
         check_year_open({household.village_id}, occurred_on=occurred_on)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from credits import chain
 from credits.models import Catalogue, CatalogueVersion, Domain, Entry, Rule, YearScore
+from credits.services.awards import last_award_sql
 from credits.services.months import month_cte
 from households.models import Household, Village
 
@@ -111,13 +112,14 @@ def write_entry(
         year_sql = (f", y AS ({insert} ON CONFLICT ({_q('household_id')}, {_q('year')}) "
                     f"DO UPDATE SET points = {y}.points + EXCLUDED.points)")  # fmt: skip
     month_sql, month_params = month_cte(entry, household.village_id)
+    award_sql, award_params = last_award_sql(entry, household.pk)
     sql = (
-        f"WITH h AS (UPDATE {h} SET score = score + %s, balance = balance + %s, chain_head = %s "
+        f"WITH h AS (UPDATE {h} SET score = score + %s, balance = balance + %s, chain_head = %s{award_sql} "
         f"WHERE {h}.id = %s AND {' AND '.join(guards)} RETURNING {h}.id){year_sql}{month_sql} "
         f"{entry_sql} RETURNING id"
     )
-    params = [score_delta, entry.points, entry.hash, household.pk, *guard_params, *year_params, *month_params,
-              *entry_params]  # fmt: skip
+    params = [score_delta, entry.points, entry.hash, *award_params, household.pk, *guard_params, *year_params,
+              *month_params, *entry_params]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -113,7 +113,10 @@ def test_it_runs_the_api_bench(tmp_path):
 def test_it_runs_the_lookup_bench_on_a_county_that_reconciles(tmp_path):
     out = run("lookup.py", "--lookups", "10", "--boards", "5", database_url=bench_url("lookup"), tmp_path=tmp_path)
 
-    checked = "the generated ledger reconciles: chains, hashes, caches, reversals, years' points and months' totals"
+    checked = (
+        "the generated ledger reconciles: chains, hashes, caches, reversals, years' points, months' totals "
+        "and latest awards"
+    )
     assert checked in out
 
 

@@ -72,8 +72,9 @@ def test_a_period_of_whole_months_reads_no_entry(village_a, a1, alice, award):
 
     assert report.totals.awarded == 2
     ledger_queries = [q["sql"] for q in captured.captured_queries if "credits_entry" in q["sql"]]
-    # Only the participation (households with an award in the period) still asks the entries.
-    assert len(ledger_queries) == 1, ledger_queries
+    # None asks the entries: the ledger's figures come from the months' totals, and for a period
+    # ending today the participation from each household's latest award (`last_award_on`).
+    assert ledger_queries == []
 
 
 def test_it_splits_a_period_into_whole_months_and_the_days_of_parts():

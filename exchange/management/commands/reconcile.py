@@ -2,9 +2,10 @@
 
 Checks every household's cached score and balance against the sums of its ledger entries and
 their *_after chain, its hash chain (any rewritten, removed or inserted entry), its cached points
-per year against that year's entries, its village's months' totals against the entries, every
-reversal against the entry it undoes, and every product's stock against its movements. It lives in
-the exchange, the top app, because it reads both books.
+per year against that year's entries, its cached latest award against its awards not undone, its
+village's months' totals against the entries, every reversal against the entry it undoes, and
+every product's stock against its movements. It lives in the exchange, the top app, because it
+reads both books.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from credits.month_sums import month_total_differences
-from credits.selectors import chain_breaks, ledger_differences, reversal_mismatches, year_score_differences
+from credits.selectors import (
+    chain_breaks,
+    last_award_differences,
+    ledger_differences,
+    reversal_mismatches,
+    year_score_differences,
+)
 from exchange.models import Product
 from exchange.selectors import stock_differences
 from households.models import Household, Village
@@ -78,6 +85,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Household id %(id)s: %(year)s points cached as %(cached)s but its entries sum to %(sum)s")
                 % {"id": household_id, "year": year, "cached": cached, "sum": total}
+            )
+        for household_id, cached, latest in last_award_differences():
+            problems += 1
+            self.stdout.write(
+                _("Household id %(id)s: latest award cached as %(cached)s but its entries say %(latest)s")
+                % {"id": household_id, "cached": cached or "-", "latest": latest or "-"}
             )
         months = month_total_differences()
         codes = dict(Village.objects.filter(pk__in={d.village_id for d in months}).values_list("pk", "code"))
