@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -220,13 +220,20 @@ def _stars(ids, by_village: dict[int, VillageFigures]) -> list[tuple[int, int]]:
     county's report at 100,000 households)."""
     levels = star_levels_of(ids)
     year = timezone.localdate().year
-    rows = YearScore.objects.filter(village_id__in=ids, year=year)
-    closed = rows.filter(household__in=Household.objects.filter(village_id__in=ids, active=False))
+    rows = YearScore.objects.filter(village_id__in=ids, year=year).values_list("village_id", "points")
+    # Each closed household's row looked up by its own (household, year) key: joined, PostgreSQL
+    # hashes every row of the year to find the few.
+    closed = (
+        Household.objects.filter(village_id__in=ids, active=False)
+        .annotate(points=Subquery(YearScore.objects.filter(household=OuterRef("pk"), year=year).values("points")))
+        .values_list("village_id", "points")
+    )
     by_points: dict[tuple[int, int], int] = defaultdict(int)
     for queryset, sign in ((rows, 1), (closed, -1)):
-        for village_id, points, n in queryset.values_list("village_id", "points").annotate(n=Count("pk")).order_by():
-            by_points[village_id, points] += sign * n
-            by_points[village_id, 0] -= sign * n
+        for village_id, points, n in queryset.annotate(n=Count("pk")).order_by():
+            if points is not None:  # a closed household with no row this year
+                by_points[village_id, points] += sign * n
+                by_points[village_id, 0] -= sign * n
     for village_id, figures in by_village.items():
         by_points[village_id, 0] += figures.households
     counts: dict[int, int] = defaultdict(int)
