@@ -45,12 +45,24 @@ class Sides:
 def ledger_figures(ids: list[int], period, deductions: dict[int, int]):
     """(by domain, by month, the most used rules) for the villages `ids` over `period`; fills
     `deductions` (village id → deductions in the period, less those reversed)."""
-    whole, parts = split(period, today=timezone.localdate())
-    rows = []
+    today = timezone.localdate()
+    whole, parts = split(period, today=today)
+    whole, parts, left_out = complements(whole, parts, today=today)
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    found = []
     if whole:
-        rows += _from_totals(ids, whole, deductions)
+        found.append((_from_totals(ids, whole, deductions), 1))
     if parts:
-        rows += _from_entries(ids, parts, deductions)
+        found.append((_from_entries(ids, parts, deductions), 1))
+    if left_out:
+        found.append((_from_entries(ids, left_out, deductions, sign=-1), -1))
+    for rows, sign in found:
+        for month, domain_name, rule_name, *figures in rows:
+            total = sums[month, domain_name, rule_name]
+            for i, figure in enumerate(figures):
+                total[i] += sign * figure
+    # A group whose entries all fell on the days left out has none left: it was not in the period.
+    rows = [(*key, awarded, deducted, times) for key, (awarded, deducted, times, n) in sums.items() if n]
     # Domains in the villages' catalogue order, then any that only past entries name.
     ordered = (
         Domain.objects.filter(version__catalogue__village_id__in=ids, version__adopted_on__isnull=False)
@@ -89,6 +101,30 @@ def split(period, *, today: date) -> tuple[tuple[date, date] | None, list[tuple[
     return ((whole[0], whole[-1]) if whole else None), parts
 
 
+def complements(whole, parts, *, today: date):
+    """Where a month the period covers in part is mostly covered, its figures read more cheaply as the
+    month's totals less the entries of the days the period leaves out: "two years" to today starts on
+    today's day of the month two years ago, and its first month is read from the entries of the days
+    before that day. Returns the months to read from the totals (first, last), the days to read from
+    the entries, and the days whose entries to take away."""
+    kept, left_out = [], []
+    for start, end in parts:
+        month = start.replace(day=1)
+        if end >= _next_month(month):  # not one month's part (as `split` gives them): read as it is
+            kept.append((start, end))
+            continue
+        last = min(_next_month(month) - timedelta(days=1), today)
+        before, after = (month, start - timedelta(days=1)), (end + timedelta(days=1), last)
+        out = [(a, b) for a, b in (before, after) if a <= b]
+        if sum((b - a).days + 1 for a, b in out) < (end - start).days + 1:
+            left_out += out
+            first, final = whole or (month, month)
+            whole = (min(first, month), max(final, month))
+        else:
+            kept.append((start, end))
+    return whole, kept, left_out
+
+
 def _from_totals(ids, whole: tuple[date, date], deductions: dict[int, int]) -> list[tuple]:
     first, last = whole
     totals = MonthTotal.objects.filter(
@@ -106,6 +142,7 @@ def _from_totals(ids, whole: tuple[date, date], deductions: dict[int, int]) -> l
             deducted=Sum("points", filter=deduction_side, default=0),
             done=Sum("count", filter=Q(kind__in=[Kind.AWARD, Kind.DEDUCTION]), default=0),
             undone=Sum("count", filter=Q(kind=Kind.REVERSAL), default=0),
+            n=Sum("count", default=0),
         )
         .order_by()
     )
@@ -122,14 +159,14 @@ def _from_totals(ids, whole: tuple[date, date], deductions: dict[int, int]) -> l
         deductions[row["village_id"]] += row["n"]
     return [
         (date(row["year"], row["month"], 1), row["domain_name"], row["rule_name"],
-         int(row["awarded"]), int(row["deducted"]), int(row["done"] - row["undone"]))
+         int(row["awarded"]), int(row["deducted"]), int(row["done"] - row["undone"]), int(row["n"]))
         for row in rows
     ]  # fmt: skip
 
 
-def _from_entries(ids, parts: list[tuple[date, date]], deductions: dict[int, int]) -> list[tuple]:
+def _from_entries(ids, parts: list[tuple[date, date]], deductions: dict[int, int], *, sign: int = 1) -> list[tuple]:
     """The same figures from the entries of the days in `parts`: one grouped query of the ledger, and a
-    second one over the deductions alone."""
+    second one over the deductions alone (added to `deductions`, or with `sign` -1 taken away)."""
     days = Q()
     for start, end in parts:
         days |= Q(occurred_on__gte=start, occurred_on__lte=end)
@@ -146,6 +183,7 @@ def _from_entries(ids, parts: list[tuple[date, date]], deductions: dict[int, int
             deducted=Sum("points", filter=DEDUCTION_SIDE, default=0),
             done=Count("pk", filter=Q(kind__in=[Kind.AWARD, Kind.DEDUCTION])),
             undone=Count("pk", filter=Q(kind=Kind.REVERSAL)),
+            n=Count("pk"),
         )
         .order_by()
     )
@@ -156,10 +194,10 @@ def _from_entries(ids, parts: list[tuple[date, date]], deductions: dict[int, int
         .order_by()
     )
     for row in by_village:
-        deductions[row["household__village_id"]] += row["n"]
+        deductions[row["household__village_id"]] += sign * row["n"]
     return [
         (_as_date(row["month"]), row["domain_name"], row["rule_name"],
-         row["awarded"], row["deducted"], row["done"] - row["undone"])
+         row["awarded"], row["deducted"], row["done"] - row["undone"], row["n"])
         for row in rows
     ]  # fmt: skip
 

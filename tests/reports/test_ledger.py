@@ -86,3 +86,42 @@ def test_it_splits_a_period_into_whole_months_and_the_days_of_parts():
         [(date(2025, 2, 15), date(2025, 2, 28)), (date(2025, 5, 1), date(2025, 5, 10))],
     )
     assert ledger.split(Period(date(2026, 12, 2), today), today=today) == (None, [(date(2026, 12, 2), today)])
+
+
+def test_a_month_mostly_covered_is_its_total_less_the_days_left_out(monkeypatch, village_a, a1, a2, alice):
+    from credits.models import Domain
+    from credits.services import entry_record, entry_reverse
+    from tests.factories import RuleFactory
+
+    today = timezone.localdate()
+    month = (today.replace(day=1) - timedelta(days=40)).replace(day=1)
+    kept = RuleFactory(village=village_a, name="邻里互助", points=2)
+    minus = RuleFactory(village=village_a, name="破坏环境", points=-5)
+    gone = RuleFactory(village=village_a, name="旧规", points=3)
+    for day, household, rule in [(2, a1, kept), (2, a2, minus), (2, a1, gone), (20, a1, kept), (21, a2, minus)]:
+        entry_record(household=household, rule=rule, occurred_on=month.replace(day=day), by=alice)
+    slip = entry_record(household=a2, rule=kept, occurred_on=month.replace(day=3), by=alice)
+    entry_reverse(entry=slip, reason="录错了", by=alice)
+    # The rule's domain renamed since: its entries keep the old name, which only they now name.
+    old_name = gone.domain.name
+    Domain.objects.filter(pk=gone.domain_id).update(name="新领域")
+    periods = [
+        Period(month.replace(day=5), month.replace(day=28)),  # days 1–4 and 29– left out
+        Period(month.replace(day=2), today),  # the rest of the month and every month after
+        Period(month.replace(day=10), month.replace(day=20)),  # read from the entries: fewer days
+    ]
+    left_out = []
+    complements = ledger.complements
+    monkeypatch.setattr(
+        ledger, "complements", lambda *a, **k: left_out.append(complements(*a, **k)[2]) or complements(*a, **k)
+    )
+
+    totals = {period: figures([village_a], period) for period in periods}
+    from_entries_alone(monkeypatch)
+    entries = {period: figures([village_a], period) for period in periods}
+
+    assert totals == entries
+    assert left_out[0] and left_out[1] and not left_out[2], left_out
+    # Its only entry fell on a day left out: the old name is not in the period.
+    assert old_name not in dict(totals[periods[0]][0])
+    assert old_name in dict(totals[periods[1]][0])
