@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -187,14 +187,18 @@ def _from_entries(ids, parts: list[tuple[date, date]], deductions: dict[int, int
         )
         .order_by()
     )
+    # Each deduction's village looked up by its household's key: joined, PostgreSQL hashes every
+    # household of the villages to find the villages of a few days' deductions.
+    village = Subquery(Household.objects.filter(pk=OuterRef("household_id")).order_by().values("village_id"))
     by_village = (
-        period_entries.filter(DEDUCTION_SIDE, household__village_id__in=ids)
-        .values("household__village_id")
+        ours.filter(DEDUCTION_SIDE)
+        .annotate(village=village)
+        .values("village")
         .annotate(n=Count("pk", filter=Q(kind=Kind.DEDUCTION)) - Count("pk", filter=Q(kind=Kind.REVERSAL)))
         .order_by()
     )
     for row in by_village:
-        deductions[row["household__village_id"]] += sign * row["n"]
+        deductions[row["village"]] += sign * row["n"]
     return [
         (_as_date(row["month"]), row["domain_name"], row["rule_name"],
          row["awarded"], row["deducted"], row["done"] - row["undone"], row["n"])
