@@ -1,10 +1,19 @@
 """The hash chain's check in PostgreSQL's own SQL: the same findings as `chain.breaks`, without
 bringing every entry into Python.
 
-Each entry's hash is recomputed with `sha256()` over the payload `chain.entry_hash` serialises (the
-JSON of version 1, its keys sorted, no spaces, text escaped as `json.dumps(ensure_ascii=False)` does,
-as `to_json` does too); the previous hash is compared with the household's entry before it (a window
-over the household's entries in id order), and the last entry's hash with the household's head.
+Two passes over the entries, each cheaper than one that does both:
+
+- the hashes: each entry's SHA-256 recomputed with `sha256()` over the payload `chain.entry_hash`
+  serialises (the JSON of version 1, its keys sorted, no spaces, text escaped as
+  `json.dumps(ensure_ascii=False)` does, as `to_json` does too). It needs no order, so PostgreSQL
+  scans the entries with parallel workers. Most entries' text needs no escaping, so the payload
+  is built by plain concatenation, quotes around the text; one `to_json` over all of an entry's
+  text tells which entries do (escaping lengthens the text), and only those take the `to_json` of
+  each field. Either way the bytes are the walk's.
+- the links: each entry's previous hash compared with the household's entry before it (a window
+  over the household's entries in id order), and the last entry's hash with the household's head.
+  The window sorts the ledger, so it carries only the ids and the two hashes.
+
 Only the entries that break come back, so Python's work is theirs alone. `chain_breaks` uses it
 while version 1 is the only one (`chain.FIELDS`); a new version must be written here too, or the
 check falls back to the walk in Python. tests/credits/test_chain.py holds it to the walk's findings.
@@ -14,63 +23,82 @@ from django.db import connection, transaction
 
 from credits import chain
 
-
-def _json_text(column: str) -> str:
-    return f"to_json(e.{column})::text"
-
-
-def _number(column: str) -> str:
-    return f"COALESCE(e.{column}::text, 'null')"
-
-
-# Version 1's payload, field by field, in the sorted order `json.dumps(sort_keys=True)` writes.
-PAYLOAD_V1 = {
-    "balance_after": _number("balance_after"),
-    "created_at": "'\"' || to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00\"'",
-    "domain_name": _json_text("domain_name"),
-    "household_id": _number("household_id"),
+# Version 1's fields by how they are written: text (a JSON string), numbers (null when empty), the
+# two dates and the flag. The time and the date rely on the session settings `breaks` sets.
+TEXT = ("domain_name", "kind", "note", "rule_name", "rule_standard")
+NUMBERS = ("balance_after", "household_id", "points", "recorded_by_id", "reverses_id", "rule_id", "score_after")
+OTHERS = {
+    "created_at": ("'\"' || to_char(e.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00\"'"),
+    "occurred_on": "'\"' || e.occurred_on::text || '\"'",
     "in_score": "CASE WHEN e.in_score THEN 'true' ELSE 'false' END",
-    "kind": _json_text("kind"),
-    "note": _json_text("note"),
-    "occurred_on": "'\"' || to_char(e.occurred_on, 'YYYY-MM-DD') || '\"'",
-    "points": _number("points"),
-    "recorded_by_id": _number("recorded_by_id"),
-    "reverses_id": _number("reverses_id"),
-    "rule_id": _number("rule_id"),
-    "rule_name": _json_text("rule_name"),
-    "rule_standard": _json_text("rule_standard"),
-    "score_after": _number("score_after"),
 }
+FIELDS_V1 = {*TEXT, *NUMBERS, *OTHERS}
+SESSION = (
+    "SET LOCAL TimeZone = 'UTC'",  # the time as `chain._canonical` writes it, in UTC
+    "SET LOCAL DateStyle = 'ISO'",  # the date as `date.isoformat()` writes it
+    "SET LOCAL jit = off",  # compiling a one-off scan costs more than it saves
+)
+
+
+def _text(column: str, *, escaped: bool) -> str:
+    return f"to_json(e.{column})::text" if escaped else f"'\"' || e.{column} || '\"'"
+
+
+def _payload(*, escaped: bool) -> str:
+    fields = []
+    for name in sorted(FIELDS_V1):
+        if name in TEXT:
+            value = _text(name, escaped=escaped)
+        elif name in NUMBERS:
+            value = f"COALESCE(e.{name}::text, 'null')"
+        else:
+            value = OTHERS[name]
+        fields.append(f"'\"{name}\":' || {value}")
+    previous = _text("previous_hash", escaped=escaped)
+    sql = f"""'{{"entry":{{' || {" || ',' || ".join(fields)} || '}},"previous":' || {previous} || ',"v":1}}'"""
+    # Adjacent literals written as one, so each entry costs as few concatenations as it can.
+    return sql.replace("' || '", "")
 
 
 def payload_sql() -> str:
-    fields = " || ',' || ".join(f"'\"{name}\":' || {sql}" for name, sql in sorted(PAYLOAD_V1.items()))
-    return f"""'{{"entry":{{' || {fields} || '}},"previous":' || to_json(e.previous_hash)::text || ',"v":1}}'"""
+    """The entry `e`'s payload, as SQL."""
+    every = (*TEXT, "previous_hash")
+    lengths = " + ".join(f"octet_length(e.{c})" for c in every)
+    plain = f"octet_length(to_json({' || '.join(f'e.{c}' for c in every)})::text) = {lengths} + 2"
+    return f"CASE WHEN {plain} THEN {_payload(escaped=False)} ELSE {_payload(escaped=True)} END"
 
 
 def usable() -> bool:
     """Whether this check knows every version of the chain (else the walk in Python runs)."""
-    return connection.vendor == "postgresql" and set(chain.FIELDS) == {1} and set(chain.FIELDS[1]) == set(PAYLOAD_V1)
+    return connection.vendor == "postgresql" and set(chain.FIELDS) == {1} and set(chain.FIELDS[1]) == FIELDS_V1
 
 
-BREAKS_SQL = """
+REWRITTEN_SQL = """
+SELECT e.household_id, e.id
+FROM credits_entry e
+WHERE e.hash_version <> 1 OR encode(sha256(convert_to({payload}, 'UTF8')), 'hex') <> e.hash
+"""
+
+LINKS_SQL = """
 WITH c AS (
     SELECT e.id, e.household_id, e.hash, e.previous_hash,
-           e.hash_version <> 1 OR encode(sha256(convert_to({payload}, 'UTF8')), 'hex') <> e.hash AS rewritten,
            e.previous_hash <> LAG(e.hash, 1, '') OVER w AS unlinked,
            LEAD(e.id) OVER w IS NULL AS last
     FROM credits_entry e
     WINDOW w AS (PARTITION BY e.household_id ORDER BY e.id)
 )
-SELECT c.household_id, c.id, c.rewritten, c.unlinked,
+SELECT c.household_id, c.id, c.unlinked,
        c.unlinked AND EXISTS (SELECT 1 FROM credits_entry x WHERE x.household_id = c.household_id
                               AND x.id < c.id AND x.hash = c.previous_hash) AS inserted,
        c.last AND c.hash <> h.chain_head AS head
 FROM c
 JOIN households_household h ON h.id = c.household_id
-WHERE c.rewritten OR c.unlinked OR (c.last AND c.hash <> h.chain_head)
-ORDER BY c.household_id, c.id
+WHERE c.unlinked OR (c.last AND c.hash <> h.chain_head)
 """
+
+# Where each finding sorts among its household's, as the walk yields them: by entry, the head
+# after every entry, and at one entry its hash before its link.
+_ORDER = {"rewritten": 0, "removed": 1, "inserted": 1, "head": 2}
 
 
 def breaks() -> list[chain.Break]:
@@ -78,15 +106,19 @@ def breaks() -> list[chain.Break]:
     household and entry order."""
     found: list[chain.Break] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        # The window sorts the whole ledger: in memory, not on disk; no JIT for a one-off scan.
+        for setting in SESSION:
+            cursor.execute(setting)
+        # Only the broken entries come back, which the planner cannot know: without this it counts
+        # every entry's trip from the workers and keeps the hashing on one core.
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0")
+        cursor.execute(REWRITTEN_SQL.format(payload=payload_sql()))
+        found += [chain.Break(household_id, entry_id, "rewritten") for household_id, entry_id in cursor.fetchall()]
+        # The window sorts the whole ledger: in memory, not on disk.
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(BREAKS_SQL.format(payload=payload_sql()))
-        for household_id, entry_id, rewritten, unlinked, inserted, head in cursor.fetchall():
-            if rewritten:
-                found.append(chain.Break(household_id, entry_id, "rewritten"))
+        cursor.execute(LINKS_SQL)
+        for household_id, entry_id, unlinked, inserted, head in cursor.fetchall():
             if unlinked:
                 found.append(chain.Break(household_id, entry_id, "inserted" if inserted else "removed"))
             if head:
                 found.append(chain.Break(household_id, None, "head"))
-    return found
+    return sorted(found, key=lambda b: (b.household_id, b.entry_id is None, b.entry_id or 0, _ORDER[b.problem]))

@@ -226,6 +226,8 @@ def fingerprint(*args) -> str:
     [
         "UPDATE credits_entry SET points = points + 1 WHERE id = {second}",
         "UPDATE credits_entry SET note = note || '!' WHERE id = {last}",
+        # Text that must be escaped: the check in SQL builds such an entry's payload another way.
+        "UPDATE credits_entry SET note = E'\"\\\\\\n' WHERE id = {second}",
         "DELETE FROM credits_entry WHERE id = {third}",
         "DELETE FROM credits_entry WHERE id = {last}",
         "UPDATE credits_entry SET previous_hash = '{first_hash}' WHERE id = {last}",
