@@ -96,23 +96,74 @@ JOIN households_household h ON h.id = c.household_id
 WHERE c.unlinked OR (c.last AND c.hash <> h.chain_head)
 """
 
+# Reconcile's pass in chain order: the links and the head (as LINKS_SQL) and, in the same window,
+# what `selectors.RECONCILE_SQL` proves (the sums and the *_after chain), so the ledger is sorted
+# once for both. A household comes back when either finds something.
+BOOKS_SQL = """
+WITH c AS (
+    SELECT e.household_id, e.id, e.points, e.in_score, e.hash,
+           e.score_after <> LAG(e.score_after, 1, 0) OVER w + CASE WHEN e.in_score THEN e.points ELSE 0 END
+               OR e.balance_after <> LAG(e.balance_after, 1, 0) OVER w + e.points AS broken,
+           e.previous_hash <> LAG(e.hash, 1, '') OVER w AS unlinked,
+           LEAD(e.id) OVER w IS NULL AS last
+    FROM credits_entry e
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.id)
+), sums AS (
+    SELECT household_id,
+           SUM(CASE WHEN in_score THEN points ELSE 0 END) AS score_sum,
+           SUM(points) AS balance_sum,
+           COUNT(*) FILTER (WHERE broken) AS breaks,
+           array_agg(id) FILTER (WHERE unlinked) AS unlinked,
+           MIN(hash) FILTER (WHERE last) AS last_hash
+    FROM c
+    GROUP BY household_id
+)
+SELECT h.id, v.code, h.number, h.score, h.balance,
+       COALESCE(s.score_sum, 0), COALESCE(s.balance_sum, 0), COALESCE(s.breaks, 0),
+       s.unlinked, s.last_hash <> h.chain_head
+FROM households_household h
+JOIN households_village v ON v.id = h.village_id
+LEFT JOIN sums s ON s.household_id = h.id
+WHERE h.score <> COALESCE(s.score_sum, 0)
+   OR h.balance <> COALESCE(s.balance_sum, 0)
+   OR COALESCE(s.breaks, 0) > 0
+   OR s.unlinked IS NOT NULL
+   OR s.last_hash <> h.chain_head
+ORDER BY h.id
+"""
+
+# Whether an unlinked entry's previous hash is an earlier entry's of its household (inserted) or
+# no entry's (removed), for the few that break.
+INSERTED_SQL = """
+SELECT c.id FROM credits_entry c
+WHERE c.id = ANY(%s) AND EXISTS (SELECT 1 FROM credits_entry x WHERE x.household_id = c.household_id
+                                 AND x.id < c.id AND x.hash = c.previous_hash)
+"""
+
 # Where each finding sorts among its household's, as the walk yields them: by entry, the head
 # after every entry, and at one entry its hash before its link.
 _ORDER = {"rewritten": 0, "removed": 1, "inserted": 1, "head": 2}
 
 
+def _rewritten(cursor) -> list[chain.Break]:
+    for setting in SESSION:
+        cursor.execute(setting)
+    # Only the broken entries come back, which the planner cannot know: without this it counts
+    # every entry's trip from the workers and keeps the hashing on one core.
+    cursor.execute("SET LOCAL parallel_tuple_cost = 0")
+    cursor.execute(REWRITTEN_SQL.format(payload=payload_sql()))
+    return [chain.Break(household_id, entry_id, "rewritten") for household_id, entry_id in cursor.fetchall()]
+
+
+def _in_order(found: list[chain.Break]) -> list[chain.Break]:
+    return sorted(found, key=lambda b: (b.household_id, b.entry_id is None, b.entry_id or 0, _ORDER[b.problem]))
+
+
 def breaks() -> list[chain.Break]:
     """Every break of every household's chain that has entries, as `chain.breaks` names them, in
     household and entry order."""
-    found: list[chain.Break] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        for setting in SESSION:
-            cursor.execute(setting)
-        # Only the broken entries come back, which the planner cannot know: without this it counts
-        # every entry's trip from the workers and keeps the hashing on one core.
-        cursor.execute("SET LOCAL parallel_tuple_cost = 0")
-        cursor.execute(REWRITTEN_SQL.format(payload=payload_sql()))
-        found += [chain.Break(household_id, entry_id, "rewritten") for household_id, entry_id in cursor.fetchall()]
+        found = _rewritten(cursor)
         # The window sorts the whole ledger: in memory, not on disk.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(LINKS_SQL)
@@ -121,4 +172,32 @@ def breaks() -> list[chain.Break]:
                 found.append(chain.Break(household_id, entry_id, "inserted" if inserted else "removed"))
             if head:
                 found.append(chain.Break(household_id, None, "head"))
-    return sorted(found, key=lambda b: (b.household_id, b.entry_id is None, b.entry_id or 0, _ORDER[b.problem]))
+    return _in_order(found)
+
+
+def books() -> tuple[list[tuple], list[chain.Break]]:
+    """What `selectors.ledger_differences` and `breaks` find, in two passes over the entries instead
+    of three: each household that differs (a row of `selectors.LedgerDifference`'s fields), and the
+    chain's breaks in household and entry order."""
+    differences: list[tuple] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        found = _rewritten(cursor)
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(BOOKS_SQL)
+        unlinked: dict[int, int] = {}
+        for *difference, entry_ids, head in cursor.fetchall():
+            household_id, _code, _number, score, balance, score_sum, balance_sum, after_breaks = difference
+            if score != score_sum or balance != balance_sum or after_breaks:
+                differences.append(tuple(difference))
+            unlinked.update(dict.fromkeys(entry_ids or (), household_id))
+            if head:
+                found.append(chain.Break(household_id, None, "head"))
+        inserted: set[int] = set()
+        if unlinked:
+            cursor.execute(INSERTED_SQL, [list(unlinked)])
+            inserted = {entry_id for (entry_id,) in cursor.fetchall()}
+        found += [
+            chain.Break(household_id, entry_id, "inserted" if entry_id in inserted else "removed")
+            for entry_id, household_id in unlinked.items()
+        ]
+    return differences, _in_order(found)

@@ -285,10 +285,23 @@ def chain_breaks() -> Iterator[chain.Break]:
         yield from chain_sql.breaks()
     else:
         yield from _walked_breaks()
+    yield from _emptied_heads()
+
+
+def _emptied_heads() -> Iterator[chain.Break]:
     # A household whose every entry is gone still has its head.
     emptied = Household.objects.exclude(chain_head="").filter(~Exists(Entry.objects.filter(household=OuterRef("pk"))))
     for household_id in emptied.values_list("pk", flat=True):
         yield chain.Break(household_id, None, "head")
+
+
+def ledger_and_chain() -> tuple[list[LedgerDifference], list[chain.Break]]:
+    """`ledger_differences()` and `chain_breaks()` together, as reconcile reads them: on PostgreSQL
+    the two share their pass over the ledger in chain order (`chain_sql.books`)."""
+    if not chain_sql.usable():
+        return ledger_differences(), list(chain_breaks())
+    differences, found = chain_sql.books()
+    return [LedgerDifference(*row) for row in differences], found + list(_emptied_heads())
 
 
 def _walked_breaks() -> Iterator[chain.Break]:

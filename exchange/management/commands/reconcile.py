@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from credits.month_sums import month_total_differences
 from credits.selectors import (
-    chain_breaks,
     last_award_differences,
-    ledger_differences,
+    ledger_and_chain,
     reversal_mismatches,
     year_score_differences,
 )
@@ -43,7 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         problems = 0
-        for d in ledger_differences():
+        differences, breaks = ledger_and_chain()
+        for d in differences:
             problems += 1
             self.stdout.write(
                 _(
@@ -62,7 +62,6 @@ class Command(BaseCommand):
                     "breaks": d.chain_breaks,
                 }
             )
-        breaks = list(chain_breaks())
         where = {
             pk: f"{code}/{number}"
             for pk, code, number in Household.objects.filter(pk__in={b.household_id for b in breaks}).values_list(
