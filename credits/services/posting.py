@@ -10,10 +10,14 @@ stands once the lock is held (READ COMMITTED gives each statement a fresh snapsh
 nothing, the caller runs the plain path, which names the reason. `record_fast` is
 `entry_record`'s first round trip: the lock and every other read it needs in one SELECT.
 
+Both statements are prepared on the server (`prepared_cursor`): PostgreSQL would otherwise plan
+each of them on every posting, which costs about as much as running them.
+
 SQLite keeps the plain path: it has no data-modifying CTE, and no network to save.
 """
 
 import functools
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection
@@ -30,6 +34,51 @@ Kind = Entry.Kind
 
 def fast() -> bool:
     return connection.vendor == "postgresql"
+
+
+@contextmanager
+def prepared_cursor():
+    """A cursor of Django's connection (its transaction, its logging and wrappers) whose statements
+    PostgreSQL plans once a connection and keeps (a named prepared statement per SQL text and
+    parameter types, psycopg's cache of `prepared_max` per connection), where Django's own cursors
+    bind parameters on the client and have every statement planned anew.
+
+    For the posting path's statements only: their SQL is built once a shape and casts every
+    parameter whose type the statement does not fix. Prepared statements live in the database
+    session: they survive between requests with CONN_MAX_AGE, are made again on a new connection, and
+    psycopg drops them all on a ROLLBACK (a refusal) and makes them again on the next posting.
+    Behind PgBouncer in transaction pooling, set its `max_prepared_statements` (PgBouncer 1.21 or
+    later), or statements prepared on one server connection are looked for on another."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparing off (None) for every cursor; its own cursors bind on the
+        # client and are never prepared whatever this says, so only `_preparing`'s are affected.
+        raw.prepare_threshold = _NEVER_BY_COUNT
+    cursor = _preparing()(raw)
+    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    try:
+        yield wrapped
+    finally:
+        cursor.close()
+
+
+# psycopg prepares a statement after this many runs; `_preparing` asks on the first one anyway.
+_NEVER_BY_COUNT = 2**31 - 1
+
+
+@functools.cache
+def _preparing():
+    """psycopg's server-binding cursor (as Django's backend subclasses it), each statement prepared
+    on its first run. Made on first use: the PostgreSQL backend is not imported on SQLite."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class Preparing(ServerBindingCursor):
+        def execute(self, query, params=None, **kwargs):
+            kwargs.setdefault("prepare", True)
+            return super().execute(query, params, **kwargs)
+
+    return Preparing
 
 
 def _q(name: str) -> str:
@@ -120,7 +169,7 @@ def write_entry(
     )
     params = [score_delta, entry.points, entry.hash, *award_params, household.pk, *guard_params, *year_params,
               *month_params, *entry_params]  # fmt: skip
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -158,7 +207,7 @@ def record_fast(
     if not scope_checked and not (by.is_authenticated and by.is_active):
         return None
     scoped = not scope_checked and not by.is_superuser
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_gather_sql(scoped), [*([by.pk] if scoped else []), rule.pk, occurred_on, household.pk])
         row = cursor.fetchone()
     if row is None:

@@ -1,5 +1,6 @@
-"""The posting path: on PostgreSQL `entry_record` takes two statements, and writes what the plain
-path (a batch of one) writes; refusals are still named as the plain path names them."""
+"""The posting path: on PostgreSQL `entry_record` takes two statements, prepared once a connection,
+and writes what the plain path (a batch of one) writes; refusals are still named as the plain path
+names them."""
 
 import pytest
 from django.db import connection
@@ -30,6 +31,22 @@ def test_it_records_an_entry_in_two_statements_on_postgresql(a1, alice, capped_a
     statements = [q["sql"] for q in captured.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
     assert len(statements) == 2, statements
     assert "agree" in reconcile()
+
+
+@pytest.mark.django_db
+def test_it_has_postgresql_plan_its_two_statements_once_a_connection(a1, a2, alice, capped_award):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the plain path")
+    for household in (a1, a2, a1):
+        entry_record(household=household, rule=capped_award, occurred_on=timezone.localdate(), by=alice)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = cursor.fetchall()
+    # Each prepared once and run three times (the openings' statement, without caps, is prepared too).
+    assert [runs for statement, runs in prepared if "FOR UPDATE OF h" in statement] == [3], prepared
+    writes = [runs for statement, runs in prepared if statement.startswith("WITH h AS") and "count(*)" in statement]
+    assert writes == [3], prepared
 
 
 @pytest.mark.django_db
