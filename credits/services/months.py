@@ -11,6 +11,7 @@ Rows are written in the order of their key, so two transactions moving the same 
 locks in the same order and cannot deadlock on them.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -54,10 +55,10 @@ def add_to_months(entries: Iterable[Entry]) -> None:
 def month_cte(entry: Entry, village_id: int, *, source: str = "FROM h") -> tuple[str, list]:
     """A part of a data-modifying CTE moving the month's totals by one entry, written only if
     `source` yields a row (`, m AS (INSERT … SELECT … FROM h ON CONFLICT … DO UPDATE …)`)."""
-    from credits.services.posting import insert_sql
+    from credits.services.posting import insert_row_sql
 
-    row = MonthTotal(**dict(zip(MonthTotal.KEY, key_of(entry, village_id), strict=True)), count=1, points=entry.points)
-    insert, params = insert_sql([row], source=source)
+    values = dict(zip(MonthTotal.KEY, key_of(entry, village_id), strict=True))
+    insert, params = insert_row_sql(MonthTotal, {**values, "count": 1, "points": entry.points}, source=source)
     return f", m AS ({insert} {_on_conflict()})", params
 
 
@@ -65,11 +66,13 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+@functools.cache
 def _columns() -> str:
     names = (*MonthTotal.KEY, "count", "points")
     return ", ".join(_q(MonthTotal._meta.get_field(name.removesuffix("_id")).column) for name in names)
 
 
+@functools.cache
 def _on_conflict() -> str:
     table = _q(MonthTotal._meta.db_table)
     key = ", ".join(_q(MonthTotal._meta.get_field(name.removesuffix("_id")).column) for name in MonthTotal.KEY)

@@ -20,7 +20,7 @@ import functools
 from contextlib import contextmanager
 from datetime import date
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from credits import chain
@@ -49,14 +49,15 @@ def prepared_cursor():
     psycopg drops them all on a ROLLBACK (a refusal) and makes them again on the next posting.
     Behind PgBouncer in transaction pooling, set its `max_prepared_statements` (PgBouncer 1.21 or
     later), or statements prepared on one server connection are looked for on another."""
-    connection.ensure_connection()
-    raw = connection.connection
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not a look-up through `connection` each time
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:
         # Django turns psycopg's preparing off (None) for every cursor; its own cursors bind on the
         # client and are never prepared whatever this says, so only `_preparing`'s are affected.
         raw.prepare_threshold = _NEVER_BY_COUNT
     cursor = _preparing()(raw)
-    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    wrapped = db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
     try:
         yield wrapped
     finally:
@@ -92,10 +93,19 @@ def insert_sql(instances: list, *, source: str = "", expressions: dict[str, str]
     (`FROM h`) makes the rows depend on an earlier part of a CTE: no row there, no row written."""
     head, values, given = _insert_shape(type(instances[0]), tuple(sorted((expressions or {}).items())))
     rows, params = [], []
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: each field would look it up through `connection`
     for instance in instances:
         rows.append(f"SELECT {values} {source}")
-        params += [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in given]
+        params += [f.get_db_prep_save(getattr(instance, f.attname), db) for f in given]
     return f"{head} {' UNION ALL '.join(rows)}", params
+
+
+def insert_row_sql(model, values: dict, *, source: str = "") -> tuple[str, list]:
+    """`insert_sql` for one row given as plain values by attname (integers, booleans, strings and
+    dates, which the fields would pass through unchanged), every concrete column but the id given:
+    no model instance to build, no field to convert."""
+    head, row, given = _insert_shape(model, ())
+    return f"{head} SELECT {row} {source}", [values[f.attname] for f in given]
 
 
 @functools.cache
@@ -154,9 +164,9 @@ def write_entry(
     entry_sql, entry_params = insert_sql([entry], source="FROM h")
     year_sql, year_params = "", []
     if year_points:
-        row = YearScore(household_id=household.pk, village_id=household.village_id, year=entry.occurred_on.year,
-                        points=entry.points)  # fmt: skip
-        insert, year_params = insert_sql([row], source="FROM h")
+        row = {"household_id": household.pk, "village_id": household.village_id, "year": entry.occurred_on.year,
+               "points": entry.points}  # fmt: skip
+        insert, year_params = insert_row_sql(YearScore, row, source="FROM h")
         y = _q(YearScore._meta.db_table)
         year_sql = (f", y AS ({insert} ON CONFLICT ({_q('household_id')}, {_q('year')}) "
                     f"DO UPDATE SET points = {y}.points + EXCLUDED.points)")  # fmt: skip
