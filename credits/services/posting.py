@@ -56,8 +56,9 @@ def prepared_cursor():
         # Django turns psycopg's preparing off (None) for every cursor; its own cursors bind on the
         # client and are never prepared whatever this says, so only `_preparing`'s are affected.
         raw.prepare_threshold = _NEVER_BY_COUNT
-    cursor = _preparing()(raw)
-    wrapped = db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
+    preparing, logged = _preparing()
+    cursor = preparing(raw)
+    wrapped = logged(cursor, db) if db.queries_logged else db.make_cursor(cursor)
     try:
         yield wrapped
     finally:
@@ -71,15 +72,25 @@ _NEVER_BY_COUNT = 2**31 - 1
 @functools.cache
 def _preparing():
     """psycopg's server-binding cursor (as Django's backend subclasses it), each statement prepared
-    on its first run. Made on first use: the PostgreSQL backend is not imported on SQLite."""
+    on its first run, and Django's logging wrapper for it. Made on first use: the PostgreSQL backend
+    is not imported on SQLite."""
     from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.utils import CursorDebugWrapper
 
     class Preparing(ServerBindingCursor):
         def execute(self, query, params=None, **kwargs):
             kwargs.setdefault("prepare", True)
             return super().execute(query, params, **kwargs)
 
-    return Preparing
+    class Logged(CursorDebugWrapper):
+        """Logs (DEBUG, `CaptureQueriesContext`) the statement with its parameters written in, as for
+        Django's own cursors: psycopg keeps no text of a prepared statement's run to read back."""
+
+        def execute(self, sql, params=None):
+            with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+                return super(CursorDebugWrapper, self).execute(sql, params)
+
+    return Preparing, Logged
 
 
 def _q(name: str) -> str:
