@@ -3,7 +3,8 @@
 Runs under the throwaway virtual environment that `posting.py` makes (/tmp/hordak-venv, never a
 dependency of Xiangfeng) and imports nothing of Xiangfeng. It migrates its own database, opens two
 accounts, then answers `posting.py` (and `balance.py`) on stdin/stdout: "run N" makes N transfers,
-each in its own transaction (as `entry_record` is), and prints the seconds they took; "fill NAME N"
+each in its own transaction (as `entry_record` is), and prints the seconds they took and the seconds
+of it their COMMITs took; "fill NAME N"
 opens an account NAME with N transfers into it (N legs on it) and prints "done"; "balance NAME N"
 reads that account's `get_balance()` N times and prints the seconds they took; "quit" ends it.
 """
@@ -38,13 +39,14 @@ settings.configure(
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from djmoney.money import Money  # noqa: E402
 from hordak.models import Account  # noqa: E402
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    commits = time_commits()
     source = Account.objects.create(name="积分来源", type=Account.TYPES.income, currencies=["CNY"])
     household = Account.objects.create(name="家庭户", type=Account.TYPES.asset, currencies=["CNY"])
     filled: dict[str, Account] = {}
@@ -65,11 +67,29 @@ def main() -> None:
             print(f"{time.perf_counter() - started:.6f}", flush=True)
             continue
         n = int(command[1])
+        commits.clear()
         started = time.perf_counter()
         for _ in range(n):
             with transaction.atomic():
                 source.transfer_to(household, Money(2, "CNY"))
-        print(f"{time.perf_counter() - started:.6f}", flush=True)
+        print(f"{time.perf_counter() - started:.6f} {sum(commits):.6f}", flush=True)
+
+
+def time_commits() -> list[float]:
+    """As `posting.time_commits` (which this process cannot import): the seconds each COMMIT takes."""
+    connection.ensure_connection()
+    raw, spent = connection.connection, []
+    commit = raw.commit
+
+    def timed():
+        started = time.perf_counter()
+        try:
+            return commit()
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    raw.commit = timed
+    return spent
 
 
 def fill(source: Account, name: str, legs: int) -> Account:
