@@ -220,7 +220,6 @@ def _stars(ids, by_village: dict[int, VillageFigures]) -> list[tuple[int, int]]:
     county's report at 100,000 households)."""
     levels = star_levels_of(ids)
     year = timezone.localdate().year
-    rows = YearScore.objects.filter(village_id__in=ids, year=year).values_list("village_id", "points")
     # Each closed household's row looked up by its own (household, year) key: joined, PostgreSQL
     # hashes every row of the year to find the few.
     closed = (
@@ -229,8 +228,8 @@ def _stars(ids, by_village: dict[int, VillageFigures]) -> list[tuple[int, int]]:
         .values_list("village_id", "points")
     )
     by_points: dict[tuple[int, int], int] = defaultdict(int)
-    for queryset, sign in ((rows, 1), (closed, -1)):
-        for village_id, points, n in queryset.annotate(n=Count("pk")).order_by():
+    for rows, sign in ((_year_points_counts(ids, year), 1), (closed.annotate(n=Count("pk")).order_by(), -1)):
+        for village_id, points, n in rows:
             if points is not None:  # a closed household with no row this year
                 by_points[village_id, points] += sign * n
                 by_points[village_id, 0] -= sign * n
@@ -241,6 +240,25 @@ def _stars(ids, by_village: dict[int, VillageFigures]) -> list[tuple[int, int]]:
         counts[stars_for_year(points, levels[village_id])] += n
     most = max((stars for scheme in levels.values() for stars, _min in scheme), default=0)
     return [(stars, counts.get(stars, 0)) for stars in range(most + 1)]
+
+
+def _year_points_counts(ids, year: int) -> list[tuple[int, int, int]]:
+    """(village, points, households) of the villages' rows of `year`'s points, closed households' too.
+
+    On PostgreSQL one index-only range of the (village, year, points) index per village, already in
+    the order of the points: asked for all the villages at once, it reads the rows' pages through a
+    bitmap and hashes them (19 ms against 12 ms for the 100,000-household county)."""
+    if connection.vendor != "postgresql":
+        rows = YearScore.objects.filter(village_id__in=ids, year=year).values_list("village_id", "points")
+        return list(rows.annotate(n=Count("pk")).order_by())
+    table = connection.ops.quote_name(YearScore._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.id, s.points, s.n FROM unnest(%s::bigint[]) AS v(id) CROSS JOIN LATERAL "
+            f"(SELECT points, count(*) AS n FROM {table} WHERE village_id = v.id AND year = %s GROUP BY points) s",
+            [list(ids), year],
+        )
+        return cursor.fetchall()
 
 
 def _redemptions(ids, period: Period):
