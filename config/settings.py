@@ -220,6 +220,8 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Database sessions, a change saved in one statement rather than three (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 # HTTPS hardening is on whenever debug is off. A village laptop serving plain HTTP on its own LAN
 # sets DJANGO_HTTPS=0 and accepts the warnings `check --deploy` then prints.

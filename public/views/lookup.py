@@ -40,7 +40,7 @@ from evidence.selectors import evidence_by_entry
 from exchange.selectors import household_redemptions
 from households.errors import DomainError
 from households.models import Household, Village
-from households.selectors import star_levels, stars_for_year, year_points_of
+from households.selectors import star_levels, stars_for_year, with_year_points, year_points_of
 from public.errors import LookupLocked
 from public.forms import LookupForm, ObjectionForm
 from public.services import lookup_by_pin
@@ -100,24 +100,26 @@ def pin_lookup_record(request):
         request.session.flush()
         messages.info(request, _("You have left the household's record."))
         return redirect(f"{reverse('lookup')}?{urlencode({'village': village})}" if village else "lookup")
-    household = _granted_household(request)
+    year = timezone.localdate().year
+    household = _granted_household(request, year=year)
     if household is None:
         if request.session.pop(GRANT, None) is not None:
             messages.info(request, _("The lookup has ended. Please enter the PIN again."))
         return redirect("lookup")
-    return _record(request, household, by_pin=True)
+    return _record(request, household, year=year, by_pin=True)
 
 
 @never_cache
 @require_http_methods(["GET"])
 def card_lookup(request, token):
     """The record a household card opens; an old card's link answers "not found"."""
+    year = timezone.localdate().year
     household = None
     if CARD_TOKEN.fullmatch(token):
-        household = Household.objects.select_related("village").filter(card_token=token).first()
+        household = _with_year_points(year).filter(card_token=token).first()
     if household is None:
         return render(request, "public/lookup_card_gone.html", status=404)
-    return _record(request, household, by_pin=False)
+    return _record(request, household, year=year, by_pin=False)
 
 
 @never_cache
@@ -163,17 +165,23 @@ def _object(request, household: Household, case_id: int, *, back: str):
     return redirect(back)
 
 
-def _record(request, household: Household, *, by_pin: bool):
+def _with_year_points(year: int):
+    # The household comes with its points of the year, for its stars and rank (no query of their own).
+    return with_year_points(Household.objects.select_related("village"), year)
+
+
+def _record(request, household: Household, *, year: int, by_pin: bool):
     """The household's record: figures, this year by domain, its cases, and its statement or redemptions.
 
     A fixed number of queries, however long the ledger: each list is one page of rows. Reading the
     record finalises its cases whose notice period has ended (the cron job may not have run yet).
+    `household` comes with `year_points`, its points of `year`.
     """
     if finalise_due(household=household):
         household.refresh_from_db(fields=["score", "balance", "chain_head"])
-    year = timezone.localdate().year
+        household.year_points = year_points_of([household.pk], year)[household.pk]
     levels = star_levels(household.village_id)
-    stars = stars_for_year(year_points_of([household.pk], year)[household.pk], levels)
+    stars = stars_for_year(household.year_points, levels)
     most_stars = max((level for level, _min in levels), default=0)
     closed_year = latest_closed_year(household)
     show = "redemptions" if request.GET.get("show") == "redemptions" else "statement"
@@ -185,7 +193,7 @@ def _record(request, household: Household, *, by_pin: bool):
         "by_pin": by_pin,
         "year": year,
         # A closed household takes part in no ranking.
-        "standing": standing(household, year=year) if household.active else None,
+        "standing": standing(household, year=year, year_points=household.year_points) if household.active else None,
         "stars": stars,
         "star_marks": "★" * stars + "☆" * max(most_stars - stars, 0),
         # The stars of the latest closed year, as frozen at its close.
@@ -283,11 +291,13 @@ def _granted_household_id(request) -> int | None:
     return grant.get("household")
 
 
-def _granted_household(request) -> Household | None:
+def _granted_household(request, *, year: int | None = None) -> Household | None:
+    """The household the session's grant opens, if it still does; with `year`, with its points of that year."""
     household_id = _granted_household_id(request)
     if household_id is None:
         return None
-    household = Household.objects.select_related("village").filter(pk=household_id).first()
+    households = Household.objects.select_related("village") if year is None else _with_year_points(year)
+    household = households.filter(pk=household_id).first()
     # A PIN the clerk has reset since (a lost phone, a stranger who saw it) ends every grant it gave.
     if household is None or not constant_time_compare(request.session[GRANT].get("pin", ""), _pin_mark(household)):
         return None

@@ -119,3 +119,13 @@ def test_an_approved_large_deduction_shows_once_in_notice(client, a1, alice, car
     case_approve(case=case, by=carl)
 
     assert f'id="lk-case-{case.pk}"' in client.get(card_url(a1)).content.decode()
+
+
+def test_reading_the_record_after_the_deadline_counts_the_case_in_the_years_points_and_rank(client, a1, a2, case):
+    Case.objects.filter(pk=case.pk).update(notice_ends_at=timezone.now() - timedelta(minutes=1))
+
+    page = client.get(card_url(a1), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    # The household was read with its points of the year before the case was finalised.
+    assert "-5 points this year" in page
+    assert 'id="lk-year-rank">2<' in page

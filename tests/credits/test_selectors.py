@@ -113,3 +113,18 @@ def test_it_leaves_closed_households_out_when_this_years_points_are_negative(vil
     # Both scores are 100 (a shared rank); this year 0 is ahead of −5, and the closed stay out.
     assert ranks([nothing_yet, behind]) == [(1, 1), (1, 2)]
     assert standing(behind, year=this_year()).households == 2
+
+
+@pytest.mark.parametrize("points", [3, -4])
+def test_it_reads_the_standing_in_one_query_given_the_years_points(
+    village_a, alice, points, django_assert_num_queries
+):
+    household = opened(village_a, alice, year_points=points)
+    opened(village_a, alice, year_points=1)
+    household_close(household=opened(village_a, alice, year_points=-9), by=alice)
+
+    with django_assert_num_queries(1):
+        given = standing(household, year=this_year(), year_points=points)
+
+    assert given == standing(household, year=this_year())
+    assert (given.year_points, given.year_rank, given.households) == (points, 1 if points > 1 else 2, 2)

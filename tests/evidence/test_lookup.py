@@ -40,6 +40,7 @@ def test_the_record_never_shows_another_households_evidence(client, a1, a2, alic
 
 def test_evidence_costs_the_page_one_query_however_many_files(client, a1, alice, deduction):
     url = reverse("lookup_card", args=[a1.card_token])
+    client.get(url)  # The first visit creates the session (an INSERT, not an UPDATE): not the evidence's cost.
     counts = []
     for _round in range(3):
         entry = entry_record(household=a1, rule=deduction, occurred_on=timezone.localdate(), by=alice)
