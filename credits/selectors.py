@@ -144,9 +144,12 @@ def last_award_differences() -> list[tuple[int, date | None, date | None]]:
         ]
 
 
-def statement(household: Household) -> QuerySet[Entry]:
-    """A household's entries, newest first, as its bank book reads."""
-    return household.entries.select_related("recorded_by", "reverses", "reversal").order_by("-id")
+def statement(household: Household, *, recorded_by: bool = True) -> QuerySet[Entry]:
+    """A household's entries, newest first, as its bank book reads, each with the reversal that
+    undid it (if any) and, unless told not to, who recorded it: in one query, however long the page.
+    The entry a reversal undoes is only named (`reverses_id`), so it is not read."""
+    related = ("recorded_by", "reversal") if recorded_by else ("reversal",)
+    return household.entries.select_related(*related).order_by("-id")
 
 
 @dataclass(frozen=True)

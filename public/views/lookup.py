@@ -219,7 +219,8 @@ def _record(request, household: Household, *, year: int, by_pin: bool):
         page = Paginator(household_redemptions(household), PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(page=page, redemptions=page, page_query="show=redemptions&")
     else:
-        page = Paginator(statement(household), PAGE_SIZE).get_page(request.GET.get("page"))
+        # The record never shows who recorded an entry.
+        page = Paginator(statement(household, recorded_by=False), PAGE_SIZE).get_page(request.GET.get("page"))
         recent = list(household_redemptions(household)[: RECENT_REDEMPTIONS + 1])
         # The photos and documents of the page's entries, in one query.
         evidence = evidence_by_entry(entry.pk for entry in page)
@@ -260,12 +261,25 @@ def _claim_urls(household: Household, *, by_pin: bool) -> dict:
 
 
 def _statement_row(entry: Entry, evidence: list) -> dict:
-    # Both sides of a reversal come with the page (`statement` selects them): no query per row.
+    """What one line of the statement shows, read here once: the template then looks each value up
+    in a dict instead of on the entry, and formats nothing. The text is what the template's
+    filters gave: dates as Y-m-d (the recording day in the site's time zone), the points signed."""
+    kind = entry.get_kind_display()
     return {
         "entry": entry,
-        "title": entry.rule_name or entry.get_kind_display(),
+        "title": entry.rule_name or kind,
+        # The kind beside a rule's name; an entry without a rule is titled by its kind alone.
+        "kind": kind if entry.rule_name else "",
+        # Both sides of a reversal come with the page (`statement` selects them): no query per row.
         "reversed": getattr(entry, "reversal", None) is not None,
+        "note": entry.note,
         "evidence": evidence,
+        "occurred_on": f"{entry.occurred_on:%Y-%m-%d}",
+        "recorded_late": entry.recorded_late,
+        "recorded_on": f"{timezone.localdate(entry.created_at):%Y-%m-%d}",
+        "plus": entry.points >= 0,
+        "points": f"{entry.points:+d}",
+        "balance_after": str(entry.balance_after),
     }
 
 
