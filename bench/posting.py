@@ -106,24 +106,6 @@ class Child:
             self.process.wait(timeout=60)
 
 
-def time_commits(connection) -> list[float]:
-    """Time what the database connection's COMMITs take (the server flushing the transaction's WAL to
-    disk, for the most part): a list that each commit adds its seconds to. Both children use it."""
-    connection.ensure_connection()
-    raw, spent = connection.connection, []
-    commit = raw.commit
-
-    def timed():
-        started = time.perf_counter()
-        try:
-            return commit()
-        finally:
-            spent.append(time.perf_counter() - started)
-
-    raw.commit = timed
-    return spent
-
-
 def hordak_venv(path: Path) -> Path:
     python = path / "bin" / "python"
     if not python.exists():
@@ -178,6 +160,7 @@ def serve_xiangfeng() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from bench.commits import time_commits
     from credits.services import entry_record, entry_record_batch
 
     household, rule, clerk, _superuser = bench_village()

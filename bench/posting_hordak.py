@@ -38,6 +38,7 @@ settings.configure(
 )
 django.setup()
 
+from commits import time_commits  # noqa: E402  (bench/, this script's own folder, is on the path)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from djmoney.money import Money  # noqa: E402
@@ -46,7 +47,7 @@ from hordak.models import Account  # noqa: E402
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    commits = time_commits()
+    commits = time_commits(connection)
     source = Account.objects.create(name="积分来源", type=Account.TYPES.income, currencies=["CNY"])
     household = Account.objects.create(name="家庭户", type=Account.TYPES.asset, currencies=["CNY"])
     filled: dict[str, Account] = {}
@@ -73,23 +74,6 @@ def main() -> None:
             with transaction.atomic():
                 source.transfer_to(household, Money(2, "CNY"))
         print(f"{time.perf_counter() - started:.6f} {sum(commits):.6f}", flush=True)
-
-
-def time_commits() -> list[float]:
-    """As `posting.time_commits` (which this process cannot import): the seconds each COMMIT takes."""
-    connection.ensure_connection()
-    raw, spent = connection.connection, []
-    commit = raw.commit
-
-    def timed():
-        started = time.perf_counter()
-        try:
-            return commit()
-        finally:
-            spent.append(time.perf_counter() - started)
-
-    raw.commit = timed
-    return spent
 
 
 def fill(source: Account, name: str, legs: int) -> Account:
