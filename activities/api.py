@@ -162,6 +162,17 @@ class ActivityFilter(django_filters.FilterSet):
 MAX_CAPACITY = services.MAX_CAPACITY
 
 
+def organisers_field():
+    """The organisers a clerk names on publishing or editing: the same field in both."""
+    return serializers.ListField(
+        child=TextField(max_length=150),
+        max_length=20,
+        required=False,
+        help_text="Usernames of the village's clerks and shopkeepers who may check households in; "
+        "the list replaces the activity's organisers.",
+    )
+
+
 class ActivityCreateSerializer(RequestSerializer):
     village = IdField()
     title = TextField(max_length=80)
@@ -181,13 +192,7 @@ class ActivityCreateSerializer(RequestSerializer):
         help_text="Households sign up on the lookup page until then; before the activity starts."
     )
     description = TextField(max_length=300, required=False, allow_blank=True, default="")
-    organisers = serializers.ListField(
-        child=TextField(max_length=150),
-        max_length=20,
-        required=False,
-        help_text="Usernames of the village's clerks and shopkeepers who may check households in; "
-        "the list replaces the activity's organisers.",
-    )
+    organisers = organisers_field()
 
 
 class ActivityUpdateSerializer(RequestSerializer):
@@ -199,13 +204,7 @@ class ActivityUpdateSerializer(RequestSerializer):
     capacity = serializers.IntegerField(min_value=1, max_value=MAX_CAPACITY, required=False, allow_null=True)
     signup_until = MomentField(required=False)
     description = TextField(max_length=300, required=False, allow_blank=True)
-    organisers = serializers.ListField(
-        child=TextField(max_length=150),
-        max_length=20,
-        required=False,
-        help_text="Usernames of the village's clerks and shopkeepers who may check households in; "
-        "the list replaces the activity's organisers.",
-    )
+    organisers = organisers_field()
 
 
 class HouseholdRefSerializer(RequestSerializer):
