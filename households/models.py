@@ -152,7 +152,6 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["village", "head_initials"], name="household_initials_idx"),
             models.Index(fields=["village", "group"], name="household_group_idx"),
-            models.Index(fields=["village", "-score"], name="household_score_idx"),
             # A village's few closed households, which a count from the years' points leaves out.
             models.Index(fields=["village"], condition=models.Q(active=False), name="household_closed_idx"),
         ]

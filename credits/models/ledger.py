@@ -29,8 +29,9 @@ class Entry(models.Model):
         CARRYOVER = "carryover", _("balance carried over")
         EXPIRY = "expiry", _("balance expiry")
 
+    # No index of its own: `entry_household_idx` begins with it (every posting writes each index).
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="entries", verbose_name=_("household")
+        Household, on_delete=models.PROTECT, related_name="entries", verbose_name=_("household"), db_index=False
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     points = models.IntegerField(_("points"))
@@ -137,12 +138,16 @@ class YearScore(models.Model):
     ledger's services, with the entries, and proved by `reconcile`.
     """
 
+    # Neither key has an index of its own: the unique (household, year) and the ranking's (village, …)
+    # index begin with them, and every posting writes this row, so each index more is a write more.
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="year_scores", verbose_name=_("household")
+        Household, on_delete=models.PROTECT, related_name="year_scores", verbose_name=_("household"), db_index=False
     )
     # The household's village, copied so a village's ranking reads only its own rows of the
     # county's table (a household never moves village).
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"), db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     points = models.IntegerField(_("points this year"), default=0)
 
@@ -165,7 +170,10 @@ class MonthTotal(models.Model):
     only by the ledger's services, in the transaction of the entries, and proved by `reconcile`.
     """
 
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    # No index of its own: the unique key begins with it.
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"), db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     kind = models.CharField(_("kind"), max_length=12, choices=Entry.Kind.choices)

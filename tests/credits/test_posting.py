@@ -91,3 +91,22 @@ def test_it_names_each_refusal_and_changes_nothing(a1, alice, bob, olivia, mallo
 
     assert list(Entry.objects.values_list("pk", flat=True)) == before
     assert YearScore.objects.get(household=a1, year=today.year).points == 10
+
+
+@pytest.mark.django_db
+def test_its_household_update_touches_no_index_on_postgresql(a1, alice, award, deduction):
+    """A posting moves the household's score, balance, chain head and latest award: no index may hold
+    them, so PostgreSQL writes the new row version in place ("HOT") instead of adding an entry to each
+    of the household's indexes on every posting."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's heap-only updates")
+    for rule in (award, deduction, award):
+        entry_record(household=a1, rule=rule, occurred_on=timezone.localdate(), by=alice)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_updated(c.oid), pg_stat_get_xact_tuples_hot_updated(c.oid) "
+            "FROM pg_class c WHERE c.relname = 'households_household'"
+        )
+        updated, in_place = cursor.fetchone()
+    assert updated >= 3 and in_place == updated
