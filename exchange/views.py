@@ -26,11 +26,14 @@ SEARCH_LIMIT = 20
 
 def _get_shop_for_user(user, shop_id: int) -> Shop:
     """The shop, if `user` serves at it; otherwise 404, so other shops' ids reveal nothing."""
-    return get_object_or_404(shops_for(user).select_related("village"), pk=shop_id)
+    return get_object_or_404(shops_for(user), pk=shop_id)
 
 
-def _get_household_for_shop(shop: Shop, household_id: int) -> Household:
-    return get_object_or_404(Household.objects.select_related("village"), pk=household_id, village=shop.village)
+def _get_household_for_shop(shop: Shop, household_id: int, *, village: bool = True) -> Household:
+    """The household, if it is of the shop's village; with `village`, its village read with it (for
+    the page; a redemption needs only the ids, and the counter's POST is its busiest request)."""
+    households = Household.objects.select_related("village") if village else Household.objects.all()
+    return get_object_or_404(households, pk=household_id, village_id=shop.village_id)
 
 
 @login_required
@@ -49,7 +52,7 @@ def shop_counter(request, shop_id: int):
     query = request.GET.get("q", "").strip()[:100]
     results = None
     if query:
-        households = Household.objects.filter(village=shop.village)
+        households = Household.objects.filter(village_id=shop.village_id)
         token = card_token_in(query)
         # A scanned card, or a number typed in full (4 for 0004), names one household: go to it.
         match = households.filter(card_token=token).first() if token else household_numbered(households, query)
@@ -78,7 +81,7 @@ def shop_counter(request, shop_id: int):
 @require_http_methods(["GET", "POST"])
 def household_counter(request, shop_id: int, household_id: int):
     shop = _get_shop_for_user(request.user, shop_id)
-    household = _get_household_for_shop(shop, household_id)
+    household = _get_household_for_shop(shop, household_id, village=request.method != "POST")
     if request.method == "POST":
         # Bind the quantities of every product of the shop, not only those on sale now: one
         # retired while this page was open must be refused by name, not silently left out.

@@ -243,7 +243,7 @@ def entry_spend(*, household: Household, points: int, by, note: str = "", at: da
     # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
     # undoes the whole redemption anyway.
     with transaction.atomic(savepoint=False):
-        (locked,) = _lock_households([household.pk], by=by, scope_checked=True)
+        (locked,) = _lock_checked([household.pk])
         if locked.active and locked.balance < points:
             raise InsufficientBalance(number=locked.number, balance=locked.balance, cost=points)
         return _post(
@@ -267,7 +267,7 @@ def entry_refund(*, entry: Entry, reason: str, by, at: datetime | None = None) -
     # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
     # undoes the whole redemption anyway.
     with transaction.atomic(savepoint=False):
-        (household,) = _lock_households([entry.household_id], by=by, scope_checked=True)
+        (household,) = _lock_checked([entry.household_id])
         return _reverse_locked(entry=entry, household=household, reason=reason, by=by, at=at)
 
 
@@ -309,6 +309,17 @@ def _lock_households(ids: list[int], *, by, scope_checked: bool = False) -> list
         if villages_for(by, write=True).filter(pk__in=village_ids).count() != len(village_ids):
             raise NotYours()
     return households
+
+
+def _lock_checked(ids: list[int]) -> list[Household]:
+    """`_lock_households` for households whose scope the caller has checked (the exchange); one
+    household on PostgreSQL in a prepared statement."""
+    if len(ids) == 1 and posting.fast():
+        household = posting.lock_household(ids[0])
+        if household is None:
+            raise NotYours()
+        return [household]
+    return _lock_households(ids, by=None, scope_checked=True)
 
 
 def _rule_in_force(rule: Rule, *, village_ids: set[int], on: date) -> Rule:

@@ -267,6 +267,24 @@ def record_fast(
     return entry
 
 
+def lock_household(pk: int) -> Household | None:
+    """The household's row, locked for the caller's transaction: `ledger._lock_households` for one
+    household whose scope the caller checked, in one prepared statement (the shop's counter runs it on
+    every redemption, and compiling the queryset cost more CPU than the database spends on it)."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_lock_sql(), [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Household.from_db(connection.alias, [f.attname for f in Household._meta.concrete_fields], row)
+
+
+@functools.cache
+def _lock_sql() -> str:
+    columns = ", ".join(_q(f.column) for f in Household._meta.concrete_fields)
+    return f"SELECT {columns} FROM {_q(Household._meta.db_table)} WHERE id = %s FOR UPDATE"
+
+
 @functools.cache
 def _gather_sql(scoped: bool) -> str:
     """`record_fast`'s SELECT; with `scoped`, whether the recorder is a clerk of the household's
