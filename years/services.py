@@ -63,7 +63,7 @@ def year_close(
         raise BadExpiry(next=year + 1)
     _check_expiry(year, balance_start=balance_start, expire_percent=expire_percent, expire_on=expire_on)
     with transaction.atomic():
-        # The ledger's lock, in its order (credits.services.ledger._lock_households).
+        # The ledger's lock, in its order (credits.services.checks.lock_households).
         list(Household.objects.select_for_update().filter(village=village).order_by("pk").values_list("pk"))
         now = at or timezone.now()  # when the books were read, after any writer the lock waited for
         closed_year = Village.objects.filter(pk=village.pk).values_list("closed_year", flat=True).get()

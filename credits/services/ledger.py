@@ -1,16 +1,16 @@
 """The ledger's entries: awards, deductions, adjustments, reversals, spending and refunds.
 
 Every function here writes its entries and the household's cached score and balance in one
-transaction. The household rows are locked first, always in id order (see `_lock_households`),
+transaction. The household rows are locked first, always in id order (see `checks.lock_households`),
 and only then checked, so a check (closed? cap reached? enough to spend?) cannot be invalidated
 by a concurrent writer before the entry lands.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,28 +18,21 @@ from credits import chain
 from credits.errors import (
     AlreadyReversed,
     BatchRefused,
-    BeforeEarliestDeed,
-    BeforeOpening,
-    FutureDate,
     InsufficientBalance,
     NotReversible,
     ReasonRequired,
     ReducedPointsOutOfRange,
     RuleCapReached,
     RuleMonthCapReached,
-    RuleNotInForce,
     RuleRetired,
-    YearClosed,
     ZeroPoints,
 )
 from credits.models import Entry, Rule, YearScore
-from credits.selectors import version_in_force
-from credits.services import posting
+from credits.services import checks, posting
 from credits.services.awards import last_award_update
 from credits.services.months import add_to_months
-from households.errors import DomainError, HouseholdClosed, NotYours
+from households.errors import DomainError, HouseholdClosed
 from households.models import Household, Village
-from households.selectors import villages_for
 
 Kind = Entry.Kind
 # Households a statement of `_add_to_year` moves: four parameters each, under both databases' limits.
@@ -73,7 +66,7 @@ def entry_record(
     if not posting.fast():
         (entry,) = entry_record_batch(households=[household], **arguments)
         return entry
-    _check_date(occurred_on)
+    checks.check_date(occurred_on)
     with transaction.atomic():
         entry = posting.record_fast(household=household, **arguments)
         if entry is None:
@@ -104,23 +97,23 @@ def entry_record_batch(
     sign and smaller. `scope_checked` is for `cases`, which checked the recorder's scope when the
     case was opened and finalises it later, perhaps from cron.
     """
-    _check_date(occurred_on)
+    checks.check_date(occurred_on)
     ids = sorted({h.pk for h in households})
     with transaction.atomic():
-        locked = _lock_households(ids, by=by, scope_checked=scope_checked)
-        check_year_open({household.village_id for household in locked}, occurred_on=occurred_on)
+        locked = checks.lock_households(ids, by=by, scope_checked=scope_checked)
+        checks.check_year_open({household.village_id for household in locked}, occurred_on=occurred_on)
         # A date before the household's opening is the clearer reason than a catalogue not yet in force.
-        too_early = _too_early(ids, occurred_on=occurred_on)
+        too_early = checks.too_early(ids, occurred_on=occurred_on)
         if len(locked) == 1 and too_early:
             raise too_early[locked[0].pk]
-        rule = _rule_in_force(rule, village_ids={household.village_id for household in locked}, on=occurred_on)
+        rule = checks.rule_in_force(rule, village_ids={household.village_id for household in locked}, on=occurred_on)
         if not rule.active:
             raise RuleRetired(rule=rule.name)
         kind = Kind.AWARD if rule.points > 0 else Kind.DEDUCTION
         applied = rule.points if points is None else points
         if applied == 0 or (applied > 0) != (rule.points > 0) or abs(applied) > abs(rule.points):
             raise ZeroPoints() if applied == 0 else ReducedPointsOutOfRange(points=rule.points)
-        used_in_year, used_in_month = _uses(ids, rule=rule, on=occurred_on)
+        used_in_year, used_in_month = checks.uses(ids, rule=rule, on=occurred_on)
         refusals: list[tuple[Household, DomainError]] = []
         for household in locked:
             if not household.active:
@@ -192,10 +185,10 @@ def entry_adjust(
     if points == 0:
         raise ZeroPoints()
     occurred_on = occurred_on or timezone.localdate()
-    _check_date(occurred_on)
+    checks.check_date(occurred_on)
     with transaction.atomic():
-        (locked,) = _lock_households([household.pk], by=by, scope_checked=scope_checked)
-        if too_early := _too_early([locked.pk], occurred_on=occurred_on):
+        (locked,) = checks.lock_households([household.pk], by=by, scope_checked=scope_checked)
+        if too_early := checks.too_early([locked.pk], occurred_on=occurred_on):
             raise too_early[locked.pk]
         return _post(
             household=locked,
@@ -219,7 +212,7 @@ def entry_reverse(*, entry: Entry, reason: str, by, at: datetime | None = None) 
     if not reason.strip():
         raise ReasonRequired()
     with transaction.atomic():
-        (household,) = _lock_households([entry.household_id], by=by)
+        (household,) = checks.lock_households([entry.household_id], by=by)
         if entry.kind == Kind.REVERSAL:
             raise NotReversible(_("A reversal cannot itself be reversed."))
         if entry.kind == Kind.OPENING:
@@ -243,7 +236,7 @@ def entry_spend(*, household: Household, points: int, by, note: str = "", at: da
     # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
     # undoes the whole redemption anyway.
     with transaction.atomic(savepoint=False):
-        (locked,) = _lock_checked([household.pk])
+        (locked,) = checks.lock_checked([household.pk])
         if locked.active and locked.balance < points:
             raise InsufficientBalance(number=locked.number, balance=locked.balance, cost=points)
         return _post(
@@ -267,7 +260,7 @@ def entry_refund(*, entry: Entry, reason: str, by, at: datetime | None = None) -
     # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
     # undoes the whole redemption anyway.
     with transaction.atomic(savepoint=False):
-        (household,) = _lock_checked([entry.household_id])
+        (household,) = checks.lock_checked([entry.household_id])
         return _reverse_locked(entry=entry, household=household, reason=reason, by=by, at=at)
 
 
@@ -289,78 +282,6 @@ def _reverse_locked(*, entry: Entry, household: Household, reason: str, by, at: 
         reverses=entry,
         at=at,
     )
-
-
-def _lock_households(ids: list[int], *, by, scope_checked: bool = False) -> list[Household]:
-    """Lock the households' rows for this transaction, in id order, after checking scope.
-
-    The ledger's one `select_for_update`. Taking rows in one fixed order means two batches
-    sharing households wait for each other instead of deadlocking. The shop locks its products
-    before calling in here (see `exchange.services`), and the ledger never locks a product, so
-    the two lock orders cannot cross. On SQLite the IMMEDIATE transaction has already serialized
-    writers and this lock is a no-op. `scope_checked` is for the exchange, whose shopkeepers are
-    scoped by their shop rather than as clerks of a village.
-    """
-    households = list(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    if len(households) != len(ids):
-        raise NotYours()
-    if not scope_checked:
-        village_ids = {household.village_id for household in households}
-        if villages_for(by, write=True).filter(pk__in=village_ids).count() != len(village_ids):
-            raise NotYours()
-    return households
-
-
-def _lock_checked(ids: list[int]) -> list[Household]:
-    """`_lock_households` for households whose scope the caller has checked (the exchange); one
-    household on PostgreSQL in a prepared statement."""
-    if len(ids) == 1 and posting.fast():
-        household = posting.lock_household(ids[0])
-        if household is None:
-            raise NotYours()
-        return [household]
-    return _lock_households(ids, by=None, scope_checked=True)
-
-
-def _rule_in_force(rule: Rule, *, village_ids: set[int], on: date) -> Rule:
-    """The rule with `rule`'s key in the version of its village's catalogue in force on `on`.
-
-    The households must all be of the rule's village: another village's rule is not found.
-    """
-    if village_ids != {rule.version.catalogue.village_id}:
-        raise NotYours()
-    version = version_in_force(rule.version.catalogue.village_id, on=on)
-    applied = version and version.rules.select_related("domain").filter(key=rule.key).first()
-    if not applied:
-        raise RuleNotInForce(rule=rule.name, date=formats.date_format(on))
-    return applied
-
-
-def _uses(ids: list[int], *, rule: Rule, on: date) -> tuple[dict[int, int], dict[int, int]]:
-    """How many times each household was recorded for `rule` (in any version of its catalogue) in
-    the year and in the month of `on`, not counting reversed entries."""
-    if rule.cap_per_year is None and rule.cap_per_month is None:
-        return {}, {}
-    month = on.replace(day=1)
-    rows = (
-        Entry.objects.filter(
-            household_id__in=ids,
-            rule__in=Rule.objects.filter(version__catalogue_id=rule.version.catalogue_id, key=rule.key),
-            kind__in=[Kind.AWARD, Kind.DEDUCTION],
-            occurred_on__gte=on.replace(month=1, day=1),
-            occurred_on__lt=on.replace(year=on.year + 1, month=1, day=1),
-            reversal__isnull=True,
-        )
-        .values("household_id")
-        .annotate(
-            year=Count("id"), month=Count("id", filter=Q(occurred_on__gte=month, occurred_on__lt=next_month(month)))
-        )
-    )
-    return {r["household_id"]: r["year"] for r in rows}, {r["household_id"]: r["month"] for r in rows}
-
-
-def next_month(first: date) -> date:
-    return (first + timedelta(days=32)).replace(day=1)
 
 
 def _post(
@@ -426,7 +347,7 @@ def _post(
         )
     if not moved:
         household.chain_head = previous_head
-        check_year_open({household.village_id}, occurred_on=occurred_on)
+        checks.check_year_open({household.village_id}, occurred_on=occurred_on)
         if spending:
             raise InsufficientBalance(number=household.number, balance=household.balance, cost=-points)
         raise HouseholdClosed(number=household.number)
@@ -459,43 +380,3 @@ def _add_to_year(households: list[Household], *, year: int, points: int) -> None
                 f"DO UPDATE SET points = {table}.points + excluded.points",
                 [value for household in chunk for value in (household.pk, household.village_id, year, points)],
             )
-
-
-def _too_early(ids: list[int], *, occurred_on: date) -> dict[int, DomainError]:
-    """The households for which `occurred_on` comes before their opening (the date of their opening
-    entry) or before their village's earliest date of a deed, with the reason; one query."""
-    opening = Entry.objects.filter(household=OuterRef("pk"), kind=Kind.OPENING).values("occurred_on")[:1]
-    rows = (
-        Household.objects.filter(pk__in=ids)
-        .annotate(opened_on=Subquery(opening))
-        .values_list("pk", "number", "opened_on", "village__name", "village__earliest_deed_on")
-    )
-    refusals: dict[int, DomainError] = {}
-    for pk, number, opened_on, village, earliest in rows:
-        if earliest and occurred_on < earliest:
-            refusals[pk] = BeforeEarliestDeed(village=village, earliest=earliest.isoformat())
-        elif opened_on and occurred_on < opened_on:
-            refusals[pk] = BeforeOpening(number=number, opened=opened_on.isoformat())
-    return refusals
-
-
-def check_year_open(village_ids: set[int], *, occurred_on: date) -> None:
-    """Refuse a date in a year its village has closed, or before it; one query.
-
-    Called with the households already locked: a close locks every household of its village
-    before it marks the year closed (`years.services.year_close`), so a writer either committed
-    before the close read the books, or reads the closed year here once the close has committed.
-    """
-    closed = (
-        Village.objects.filter(pk__in=village_ids, closed_year__gte=occurred_on.year)
-        .values_list("name", "closed_year")
-        .first()
-    )
-    if closed:
-        name, year = closed
-        raise YearClosed(village=name, year=year, end=formats.date_format(date(year, 12, 31)))
-
-
-def _check_date(occurred_on: date) -> None:
-    if occurred_on > timezone.localdate():
-        raise FutureDate()

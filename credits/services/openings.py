@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from credits import chain
 from credits.models import Entry
-from credits.services.ledger import _post, check_year_open
+from credits.services.checks import check_year_open
+from credits.services.ledger import _post
 from credits.services.months import add_to_months
 from history.context import acting
 from history.models import Change

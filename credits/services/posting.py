@@ -203,7 +203,7 @@ def write_entry(
 
 def _uses_sql() -> str:
     """A household's uses of a rule (any version of its catalogue, by key) between two dates, reversed
-    ones left out: what `ledger._uses` counts."""
+    ones left out: what `checks.uses` counts."""
     e, r, v = _q(Entry._meta.db_table), _q(Rule._meta.db_table), _q(CatalogueVersion._meta.db_table)
     return (
         f"SELECT count(*) FROM {e} e WHERE e.household_id = %s AND e.rule_id IN ("
@@ -268,7 +268,7 @@ def record_fast(
 
 
 def lock_household(pk: int) -> Household | None:
-    """The household's row, locked for the caller's transaction: `ledger._lock_households` for one
+    """The household's row, locked for the caller's transaction: `checks.lock_households` for one
     household whose scope the caller checked, in one prepared statement (the shop's counter runs it on
     every redemption, and compiling the queryset cost more CPU than the database spends on it)."""
     with prepared_cursor() as cursor:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from credits import chain
 from credits.models import Entry
-from credits.services.ledger import _lock_households, check_year_open
+from credits.services.checks import check_year_open, lock_households
 from credits.services.months import add_to_months
 from households.models import Household
 
@@ -54,7 +54,7 @@ def _append(ids, rows_for: Callable[[Household], list], *, occurred_on, note, by
     ids = sorted(ids)
     if not ids:
         return []
-    locked = _lock_households(ids, by=by, scope_checked=True)
+    locked = lock_households(ids, by=by, scope_checked=True)
     check_year_open({household.village_id for household in locked}, occurred_on=occurred_on)
     now = at or timezone.now()
     entries: list[Entry] = []
