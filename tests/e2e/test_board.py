@@ -10,6 +10,7 @@ from households.models import StarLevel
 from public.models import BoardSettings
 from tests.e2e.conftest import CHROMIUM, PHONE, SHOTS
 from tests.factories import RuleFactory, open_household
+from titles.models import Level, Title
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -58,6 +59,8 @@ def test_it_shows_the_board_on_the_halls_tv_and_on_a_phone(page, live_server, bu
     assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
     last_row = page.locator("#recent-awards tbody tr").last.bounding_box()
     assert last_row["y"] + last_row["height"] <= TV["height"]
+    # A list longer than its panel shows the rows that fit whole, never half a row at the bottom.
+    assert rows_cut_off(page) == []
     # Readable across the room: the red list's names stand at least ~40px high on the TV.
     name_size = page.locator("#red-list td.who b").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert name_size >= 40
@@ -73,6 +76,27 @@ def test_it_shows_the_board_on_the_halls_tv_and_on_a_phone(page, live_server, bu
     expect(page.locator("#red-list")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(SHOTS / "board-phone.png"), full_page=True)
+
+
+def test_it_shows_only_whole_rows_when_the_titles_crowd_the_recent_awards(page, live_server, busy_village, alice):
+    """The recent awards and last year's titled households share a column: together longer than the TV,
+    each panel shows the rows it has room for whole, and on a phone every row."""
+    last_year = timezone.localdate().year - 1
+    # Written directly: the selection that awards titles is not what this page is about.
+    Title.objects.bulk_create(
+        Title(household=household, village=busy_village, year=last_year, level=Level.VILLAGE, number=household.number,
+              head_name=household.head_name, stars=5, awarded_by=alice, awarded_at=timezone.now())
+        for household in busy_village.households.all()
+    )  # fmt: skip
+    page.set_viewport_size(TV)
+    page.goto(f"{live_server.url}/board/{busy_village.code}/")
+
+    expect(page.locator("#board-titles tbody tr")).to_have_count(len(NAMES))
+    assert page.locator("#board-titles tbody tr:visible").count() < len(NAMES)
+    assert rows_cut_off(page) == []
+    page.set_viewport_size(PHONE)
+    expect(page.locator("#board-titles tbody tr:visible")).to_have_count(len(NAMES))
+    expect(page.locator("#recent-awards tbody tr:visible")).to_have_count(15)
 
 
 def test_it_shows_the_black_list_on_the_tv_when_the_village_switched_it_on(page, live_server, busy_village):
@@ -126,3 +150,15 @@ def test_it_lets_a_clerk_set_star_levels_on_the_village_page(page, live_server, 
     assert list(village_a.star_levels.values_list("stars", "min_score")) == [(1, 105), (2, 125), (3, 160)]
     assert BoardSettings.objects.get(village=village_a).show_black_list
     page.screenshot(path=str(SHOTS / "board-village-admin.png"), full_page=True)
+
+
+def rows_cut_off(page) -> list[str]:
+    """The rows shown in part only: their bottom below their panel's."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.board .panel')).flatMap(panel => {
+            const bottom = panel.getBoundingClientRect().bottom;
+            return Array.from(panel.querySelectorAll('tbody tr'))
+                .filter(row => !row.hidden && row.getBoundingClientRect().bottom > bottom + 1)
+                .map(row => row.textContent.trim());
+        })"""
+    )
