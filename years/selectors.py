@@ -57,7 +57,11 @@ def snapshot_figures(close: YearClose) -> list[HouseholdYear]:
 
 
 def live_figures(village: Village, year: int) -> list[HouseholdYear]:
-    opening = Entry.objects.filter(household=OuterRef("pk"), kind=Entry.Kind.OPENING).values("occurred_on")[:1]
+    opening = (
+        Entry.objects.filter(household=OuterRef("pk"), kind=Entry.Kind.OPENING)
+        .order_by("id")
+        .values("occurred_on")[:1]
+    )
     points = YearScore.objects.filter(household=OuterRef("pk"), year=year).values("points")[:1]
     rows = (
         Household.objects.filter(village=village)

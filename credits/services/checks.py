@@ -95,7 +95,11 @@ def next_month(first: date) -> date:
 def too_early(ids: list[int], *, occurred_on: date) -> dict[int, DomainError]:
     """The households for which `occurred_on` comes before their opening (the date of their opening
     entry) or before their village's earliest date of a deed, with the reason; one query."""
-    opening = Entry.objects.filter(household=OuterRef("pk"), kind=Kind.OPENING).values("occurred_on")[:1]
+    # The opening is the household's first entry: read from the old end of its (household, id) index,
+    # not found by reading its whole history.
+    opening = (
+        Entry.objects.filter(household=OuterRef("pk"), kind=Kind.OPENING).order_by("id").values("occurred_on")[:1]
+    )
     rows = (
         Household.objects.filter(pk__in=ids)
         .annotate(opened_on=Subquery(opening))

@@ -303,7 +303,8 @@ def _gather_sql(scoped: bool) -> str:
     cv, c = _q(CatalogueVersion._meta.db_table), _q(Catalogue._meta.db_table)
     sql = f"""
         SELECT {", ".join(f"h.{_q(f.column)}" for f in fields)}, v.earliest_deed_on,
-               (SELECT e.occurred_on FROM {e} e WHERE e.household_id = h.id AND e.kind = '{Kind.OPENING}' LIMIT 1),
+               (SELECT e.occurred_on FROM {e} e WHERE e.household_id = h.id AND e.kind = '{Kind.OPENING}'
+                ORDER BY e.id LIMIT 1),
                c0.village_id, r.id, r.name, r.points, r.active, r.cap_per_year, r.cap_per_month, r.description,
                r.key, f.catalogue_id, d.name, {scope_sql}
         FROM {_q(Household._meta.db_table)} h
