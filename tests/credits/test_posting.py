@@ -11,7 +11,7 @@ from credits.errors import RuleCapReached, YearClosed
 from credits.models import Entry, YearScore
 from credits.services import entry_record, entry_record_batch
 from households.errors import HouseholdClosed, NotYours
-from households.models import Village
+from households.models import Household, Village
 from households.services import household_close
 from tests.credits.ledger import assert_ledger_agrees, reconcile
 
@@ -94,19 +94,12 @@ def test_it_names_each_refusal_and_changes_nothing(a1, alice, bob, olivia, mallo
 
 
 @pytest.mark.django_db
-def test_its_household_update_touches_no_index_on_postgresql(a1, alice, award, deduction):
+def test_no_index_holds_what_a_posting_moves_on_the_household():
     """A posting moves the household's score, balance, chain head and latest award: no index may hold
-    them, so PostgreSQL writes the new row version in place ("HOT") instead of adding an entry to each
-    of the household's indexes on every posting."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's heap-only updates")
-    for rule in (award, deduction, award):
-        entry_record(household=a1, rule=rule, occurred_on=timezone.localdate(), by=alice)
-
+    them, so PostgreSQL can write the new row version in place ("HOT") instead of adding an entry to
+    each of the household's nine indexes on every posting."""
+    moved = {Household._meta.get_field(name).column for name in ("score", "balance", "chain_head", "last_award_on")}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_stat_get_xact_tuples_updated(c.oid), pg_stat_get_xact_tuples_hot_updated(c.oid) "
-            "FROM pg_class c WHERE c.relname = 'households_household'"
-        )
-        updated, in_place = cursor.fetchone()
-    assert updated >= 3 and in_place == updated
+        constraints = connection.introspection.get_constraints(cursor, Household._meta.db_table)
+    indexed = {name: set(c["columns"]) & moved for name, c in constraints.items() if c["index"] or c["unique"]}
+    assert {name: columns for name, columns in indexed.items() if columns} == {}
