@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 
 from activities.models import Signup
 from claims.models import Claim
+from credits.demo.catalogue import demo_plan, demo_rules, rule_specs
 from credits.demo.history import final_balances, final_scores
 from credits.models import CatalogueVersion, Entry, YearScore
 from credits.selectors import site_template, version_in_force
-from exchange.management.commands.seed_demo import demo_plan, demo_rules, rule_specs
 from exchange.models import Product, Redemption, RedemptionVoid, Shop, StockMovement
 from households.models import Household, Town, Village
 from tests.factories import UserFactory, VillageFactory, open_household

@@ -27,15 +27,13 @@ the ledger and the shop.
 """
 
 import argparse
-import heapq
 import random
 import secrets
 import statistics
 import time as clock
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
@@ -47,41 +45,28 @@ from django.utils.translation import gettext_lazy
 
 from activities.demo import load_activities
 from claims.demo import load_claims
-from credits.demo.history import (
-    ANNUAL,
-    SINGLES,
-    Adjust,
-    Close,
-    CloseYear,
-    Open,
-    Record,
-    Reverse,
-    RuleSpec,
-    Step,
-    final_balances,
-    plan_history,
+from credits.demo.catalogue import (
+    SEED,
+    adopt_next_version,
+    adopt_template,
+    demo_plan,
+    demo_rules,
+    history_start,
+    town_template,
 )
-from credits.demo.people import invent_households
-from credits.errors import InsufficientBalance
+from credits.demo.history import Adjust, Close, CloseYear, Open, Record, Reverse
 from credits.models import CatalogueVersion, Entry, Rule
 from credits.selectors import site_template
 from credits.services import (
-    catalogue_adopt_template,
-    catalogue_create,
     entry_adjust,
     entry_record,
     entry_record_batch,
     entry_reverse,
     household_open,
-    rule_create,
-    rule_update,
-    version_adopt,
-    version_draft,
 )
-from exchange.demo import Redeem, Restock, Void, goods_for, plan_shop
-from exchange.errors import OutOfStock
+from exchange.demo.plan import Redeem, Restock, Void, plan_shop
+from exchange.demo.replay import dated_length, happened_at, in_order, plan_shop_after, shop_step, stock_shop
 from exchange.models import Product, Redemption, Shop, StockMovement
-from exchange.services import product_restock, redemption_create, redemption_void
 from households.errors import DomainError
 from households.models import Household, Town, Village
 from households.services import household_close
@@ -89,10 +74,8 @@ from titles.demo import seed_titles
 from years.models import YearClose
 from years.services import year_close
 
-SEED = 20240601
 SHOP_SEED = 20240901
 TOWN = "百步镇"
-VILLAGE_CODE, VILLAGE_NAME = "nongfeng", "农丰村"
 
 
 @dataclass(frozen=True)
@@ -132,15 +115,6 @@ USERS = [
 ]  # fmt: skip
 # What receipts, statements and the page header call them: people's names, not usernames.
 NAMES = {"clerk": "沈丽华", "officer": "陆建明", "shopkeeper": "顾秀英", "clerk2": "褚晓燕", "shopkeeper2": "费建林"}
-# Rules the plan uses besides ANNUAL and SINGLES.
-SCHEDULED_RULES = ["垃圾分类", "门前三包", "美丽庭院", "志愿服务", "村民议事", "平安巡防", "支持村庄建设"]
-# How 百步镇's template differs from the site's: waste sorting earns more, damaging the
-# environment costs more, and the rivers the town is known for get an item of their own.
-TOWN_POINTS = {"垃圾分类": 2, "破坏环境": -10}
-# The added item, beside which rule: (beside, name, points, times a year at most, standard).
-TOWN_RULE = ("垃圾分类", "护河爱河", 2, 12, "参加河道巡查保洁，劝阻向河道倾倒垃圾")
-# The meeting that adopted the newer version met this many days ago; the version takes effect in so many.
-NEXT_MEETING_DAYS_AGO, NEXT_EFFECTIVE_IN_DAYS = 3, 5
 # No 0/O or 1/l/I: the password is read off a screen and typed by hand.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -283,8 +257,8 @@ class Command(BaseCommand):
         for index, step in enumerate(steps):
             at = happened_at(step.on) if index < dated else None
             if isinstance(step, (Restock, Redeem, Void)):
-                _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
-                           clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
+                shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
+                          clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
                 continue
             match step:
                 case Open(household=spec, on=on):
@@ -424,9 +398,7 @@ class Command(BaseCommand):
 def open_shop(village: Village, demo: DemoVillage, *, clerk: User, shopkeeper: User, today: date) -> Shop:
     """Open the shop of a village loaded before the demo had one, and replay its months after the year."""
     active = village.households.filter(active=True)
-    shop, goods, products = stock_shop(
-        village, shopkeeper=shopkeeper, households=active.count(), name=demo.shop_name
-    )
+    shop, goods, products = stock_shop(village, shopkeeper=shopkeeper, households=active.count(), name=demo.shop_name)
     households = {h.number: h for h in active}
     balances = dict(active.values_list("number", "balance"))
     opened = dict(
@@ -437,203 +409,9 @@ def open_shop(village: Village, demo: DemoVillage, *, clerk: User, shopkeeper: U
     steps = plan_shop(random.Random(demo.shop_seed), goods, balances, opened, today=today)
     redemptions: dict[str, Redemption] = {}
     for step in steps:
-        _shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
-                   clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
+        shop_step(step, shop=shop, products=products, households=households, redemptions=redemptions,
+                  clerk=clerk, shopkeeper=shopkeeper)  # fmt: skip
     return shop
-
-
-def stock_shop(
-    village: Village, *, shopkeeper: User, households: int, name: str
-) -> tuple[Shop, list, dict[str, Product]]:
-    """The village's shop with the demo goods for a village of this many households, no stock yet."""
-    shop = Shop.objects.create(village=village, name=name)
-    shop.shopkeepers.add(shopkeeper)
-    goods = goods_for(households)
-    # Goods are typed into the admin by the clerk; there is no service for a new product.
-    products = {
-        good.name: Product.objects.create(
-            shop=shop, name=good.name, unit=good.unit, price=good.price, low_stock=good.low_stock, position=position
-        )
-        for position, good in enumerate(goods, start=1)
-    }
-    return shop, goods, products
-
-
-def plan_shop_after(steps: list[Step], rules: dict[str, Rule], goods: list, *, seed: int, today: date) -> list:
-    """The shop's plan for the households the year's plan leaves active, from the balances it leaves
-    them: before the shop opens nothing is spent."""
-    balances = final_balances(steps, rule_specs(rules), base=settings.XIANGFENG_BASE_SCORE)
-    closed = {step.number for step in steps if isinstance(step, Close)}
-    opened = {step.household.number: step.on for step in steps if isinstance(step, Open)}
-    # By number, as the households' table lists them: the plan draws its customers in this order.
-    balances = {number: balances[number] for number in sorted(opened) if number not in closed}
-    return plan_shop(random.Random(seed), goods, balances, opened, today=today)
-
-
-def dated_length(steps: list) -> int:
-    """How many steps at the start of a plan are dated in order; the corrections come after them."""
-    last = date.min
-    for index, step in enumerate(steps):
-        on = getattr(step, "on", None)
-        if on is None or on < last:
-            return index
-        last = on
-    return len(steps)
-
-
-def in_order(history: list[Step], shop: list) -> list:
-    """The year's dated steps and the shop's, merged by day (the clerk's first), then the corrections."""
-    dated = dated_length(history)
-    merged = heapq.merge(
-        ((step.on, 0, index, step) for index, step in enumerate(history[:dated])),
-        ((step.on, 1, index, step) for index, step in enumerate(shop)),
-    )
-    return [step for _on, _side, _index, step in merged] + history[dated:]
-
-
-def happened_at(day: date) -> datetime:
-    """The moment the plan says a shop step happened: 10 o'clock on its day, never after now."""
-    return min(timezone.now(), datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone()))
-
-
-def _shop_step(step, *, shop, products, households, redemptions, clerk, shopkeeper) -> None:
-    """One step of the shop's plan, through the shop's services."""
-    match step:
-        case Restock():
-            product_restock(
-                product=products[step.good], quantity=step.quantity, by=clerk, note=step.note, at=happened_at(step.on)
-            )
-        case Redeem():
-            try:
-                redemptions[step.key] = redemption_create(
-                    shop=shop,
-                    household=households[step.number],
-                    quantities=[(products[name].pk, quantity) for name, quantity in step.basket],
-                    by=shopkeeper,
-                    idempotency_key=step.key,
-                    at=happened_at(step.on),
-                )
-            except (InsufficientBalance, OutOfStock):
-                # Planned from the year's end, a visit can come before the awards that paid for it,
-                # or after a deduction: the shopkeeper would have refused it too.
-                pass
-        case Void() if step.key in redemptions:
-            redemption_void(redemption=redemptions[step.key], reason=step.reason, by=clerk, at=happened_at(step.on))
-
-
-def demo_rules(template: CatalogueVersion | None = None) -> dict[str, Rule]:
-    """The rules the demo records, by name, from a template (the site's unless given); it must
-    still hold them."""
-    names = set(SCHEDULED_RULES) | {row[0] for row in ANNUAL} | {row[0] for row in SINGLES}
-    rules: dict[str, Rule] = {}
-    template = template or site_template()
-    found = template.rules.filter(name__in=names, active=True).order_by("id") if template else Rule.objects.none()
-    for rule in found:
-        rules.setdefault(rule.name, rule)
-    missing = sorted(names - rules.keys())
-    if missing:
-        raise CommandError(
-            _("The demo needs these rules of the default catalogue, active: %(names)s.")
-            % {"names": "、".join(missing)}
-        )
-    return rules
-
-
-def adopt_template(village: Village, rules: dict[str, Rule], *, clerk: User, since: date) -> dict[str, Rule]:
-    """Give the village its own copy of the template `rules` belong to, in force `since`; the demo's
-    rules as they stand in that copy."""
-    version = catalogue_adopt_template(
-        village=village,
-        template=next(iter(rules.values())).version,
-        name=_("%(village)s village rules") % {"village": village.name},
-        meeting=_("Village representatives' meeting"),
-        effective_from=since,
-        by=clerk,
-    )
-    own = {rule.key: rule for rule in version.rules.all()}
-    return {name: own[rule.key] for name, rule in rules.items()}
-
-
-def town_template(town: Town, *, today: date) -> CatalogueVersion:
-    """The town's own template: a copy of the site's with a few items changed and one more, adopted
-    by the town shortly before the villages' books open. Kept by superusers only, so kept here as the site itself."""
-    existing = (
-        CatalogueVersion.objects.filter(
-            catalogue__town=town, catalogue__village__isnull=True, adopted_on__isnull=False
-        )
-        .order_by("-catalogue_id", "-number")
-        .first()
-    )
-    if existing is not None:
-        return existing
-    site = site_template()
-    if site is None:
-        raise CommandError(_("The demo needs the site's template of rules."))
-    site_rules = {rule.name: rule for rule in site.rules.filter(name__in=[*TOWN_POINTS, TOWN_RULE[0]])}
-    if set(site_rules) != {*TOWN_POINTS, TOWN_RULE[0]}:
-        raise CommandError(
-            _("The demo needs these rules of the default catalogue, active: %(names)s.")
-            % {"names": "、".join(sorted({*TOWN_POINTS, TOWN_RULE[0]}))}
-        )
-    catalogue = catalogue_create(
-        name=_("%(town)s rules template") % {"town": town.name}, town=town, template=site, by=None, scope_checked=True
-    )
-    draft = catalogue.versions.get()
-    own = {rule.key: rule for rule in draft.rules.select_related("domain")}
-    for name, points in TOWN_POINTS.items():
-        rule_update(rule=own[site_rules[name].key], points=points, by=None, scope_checked=True)
-    beside, name, points, cap, standard = TOWN_RULE
-    neighbour = own[site_rules[beside].key]
-    rule_create(
-        domain=neighbour.domain, name=name, points=points, cap_per_year=cap, description=standard,
-        position=neighbour.position, by=None, scope_checked=True,
-    )  # fmt: skip
-    day = history_start(today) - timedelta(days=15)
-    return version_adopt(
-        version=draft, meeting=_("Town government meeting"), adopted_on=day, effective_from=day, by=None,
-        scope_checked=True,
-    )  # fmt: skip
-
-
-def adopt_next_version(village: Village, change: tuple[str, int], *, clerk: User, today: date) -> CatalogueVersion:
-    """The village's next version, one rule's points changed, adopted at a meeting a few days ago
-    and in force in a few days: the clerk sees a version pending, the rules page announces it."""
-    draft = version_draft(catalogue=village.catalogue, by=clerk)
-    name, points = change
-    rule_update(rule=draft.rules.get(name=name), points=points, by=clerk)
-    return version_adopt(
-        version=draft,
-        meeting=_("Village representatives' meeting"),
-        adopted_on=today - timedelta(days=NEXT_MEETING_DAYS_AGO),
-        effective_from=today + timedelta(days=NEXT_EFFECTIVE_IN_DAYS),
-        by=clerk,
-    )
-
-
-def demo_plan(
-    rules: dict[str, Rule],
-    *,
-    households: int,
-    today: date,
-    seed: int = SEED,
-    village_name: str = VILLAGE_NAME,
-    restart: bool = False,
-) -> list[Step]:
-    """A demo village's steps for `households` as of `today`, from the start of last year: the same
-    on every run that day."""
-    rnd = random.Random(seed)
-    start = history_start(today)
-    people = invent_households(rnd, count=households, village_name=village_name, start=start, today=today)
-    return plan_history(rnd, people, rule_specs(rules), start=start, today=today, restart=restart)
-
-
-def history_start(today: date) -> date:
-    """The demo's books open on 1 January last year, so last year is whole, and closed."""
-    return date(today.year - 1, 1, 1)
-
-
-def rule_specs(rules: dict[str, Rule]) -> dict[str, RuleSpec]:
-    return {name: RuleSpec(points=rule.points, cap=rule.cap_per_year) for name, rule in rules.items()}
 
 
 def _new_password() -> str:
