@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from exchange.forms import RedemptionForm, new_key
 from exchange.models import Redemption, Shop
-from exchange.selectors import products_on_sale, recent_redemptions, shops_for
+from exchange.selectors import counter_visit, recent_redemptions, shops_for
 from exchange.services import redemption_create
 from households.errors import DomainError
 from households.models import Household
@@ -27,13 +27,6 @@ SEARCH_LIMIT = 20
 def _get_shop_for_user(user, shop_id: int) -> Shop:
     """The shop, if `user` serves at it; otherwise 404, so other shops' ids reveal nothing."""
     return get_object_or_404(shops_for(user), pk=shop_id)
-
-
-def _get_household_for_shop(shop: Shop, household_id: int, *, village: bool = True) -> Household:
-    """The household, if it is of the shop's village; with `village`, its village read with it (for
-    the page; a redemption needs only the ids, and the counter's POST is its busiest request)."""
-    households = Household.objects.select_related("village") if village else Household.objects.all()
-    return get_object_or_404(households, pk=household_id, village_id=shop.village_id)
 
 
 @login_required
@@ -80,12 +73,14 @@ def shop_counter(request, shop_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_counter(request, shop_id: int, household_id: int):
-    shop = _get_shop_for_user(request.user, shop_id)
-    household = _get_household_for_shop(shop, household_id, village=request.method != "POST")
+    visit = counter_visit(request.user, shop_id, household_id)
+    if visit is None:
+        raise Http404
+    shop, household, products = visit
     if request.method == "POST":
         # Bind the quantities of every product of the shop, not only those on sale now: one
         # retired while this page was open must be refused by name, not silently left out.
-        form = RedemptionForm(request.POST, products=list(shop.products.order_by("position", "name")))
+        form = RedemptionForm(request.POST, products=products)
         if form.is_valid():
             try:
                 redemption = redemption_create(
@@ -107,7 +102,7 @@ def household_counter(request, shop_id: int, household_id: int):
                 return redirect("counter:receipt", shop_id=shop.pk, redemption_id=redemption.pk)
         household.refresh_from_db(fields=["score", "balance", "active"])
     else:
-        form = RedemptionForm(products=list(products_on_sale(shop)), initial={"key": new_key()})
+        form = RedemptionForm(products=[product for product in products if product.active], initial={"key": new_key()})
     stars, most_stars = year_stars_of([household], timezone.localdate().year)[household.pk]
     return render(
         request,

@@ -103,6 +103,27 @@ def test_it_keeps_another_shops_keeper_out_of_this_shop(client, tess, shop_a, sh
     assert books() == before
 
 
+def test_it_keeps_a_closed_shop_closed_to_its_own_keeper(client, sam, shop_a, a1, soap):
+    shop_a.active = False
+    shop_a.save(update_fields=["active"])
+    client.force_login(sam)
+    before = books()
+
+    assert client.get(household_url(shop_a, a1)).status_code == 404
+    assert client.post(household_url(shop_a, a1), {"key": "k" * 32, f"qty_{soap.pk}": 1}).status_code == 404
+    assert books() == before
+
+
+def test_it_lets_a_superuser_serve_at_any_open_shop(client, django_user_model, shop_a, a1, soap):
+    client.force_login(django_user_model.objects.create_superuser("root", password=None))
+
+    page = client.get(household_url(shop_a, a1))
+    assert page.status_code == 200 and "应美凤" in page.content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', page.content.decode()).group(1)
+    assert client.post(household_url(shop_a, a1), {"key": key, f"qty_{soap.pk}": 1}).status_code == 302
+    assert Redemption.objects.filter(household=a1).count() == 1
+
+
 def test_it_takes_a_shopkeeper_straight_to_the_shop(client, sam, shop_a):
     client.force_login(sam)
 
