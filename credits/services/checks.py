@@ -40,15 +40,16 @@ def lock_households(ids: list[int], *, by, scope_checked: bool = False) -> list[
     return households
 
 
-def lock_checked(ids: list[int]) -> list[Household]:
-    """`lock_households` for households whose scope the caller has checked (the exchange); one
-    household on PostgreSQL in a prepared statement."""
-    if len(ids) == 1 and posting.fast():
-        household = posting.lock_household(ids[0])
-        if household is None:
-            raise NotYours()
-        return [household]
-    return lock_households(ids, by=None, scope_checked=True)
+def lock_checked(pk: int) -> Household:
+    """`lock_households` for one household whose scope the caller has checked (the exchange): on
+    PostgreSQL in a prepared statement."""
+    if not posting.fast():
+        (household,) = lock_households([pk], by=None, scope_checked=True)
+        return household
+    household = posting.lock_household(pk)
+    if household is None:
+        raise NotYours()
+    return household
 
 
 def rule_in_force(rule: Rule, *, village_ids: set[int], on: date) -> Rule:

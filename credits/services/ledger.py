@@ -236,7 +236,7 @@ def entry_spend(*, household: Household, points: int, by, note: str = "", at: da
     # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
     # undoes the whole redemption anyway.
     with transaction.atomic(savepoint=False):
-        (locked,) = checks.lock_checked([household.pk])
+        locked = checks.lock_checked(household.pk)
         if locked.active and locked.balance < points:
             raise InsufficientBalance(number=locked.number, balance=locked.balance, cost=points)
         return _post(
@@ -260,7 +260,7 @@ def entry_refund(*, entry: Entry, reason: str, by, at: datetime | None = None) -
     # Called inside the exchange's transaction: no savepoint of its own, since any refusal here
     # undoes the whole redemption anyway.
     with transaction.atomic(savepoint=False):
-        (household,) = checks.lock_checked([entry.household_id])
+        household = checks.lock_checked(entry.household_id)
         return _reverse_locked(entry=entry, household=household, reason=reason, by=by, at=at)
 
 
