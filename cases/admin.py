@@ -386,12 +386,17 @@ class HouseholdCasesAdmin(HouseholdLedgerAdmin):
         """The statement, with the household's open cases above it (a fixed number of queries)."""
         response = super().statement_view(request, object_id)
         household = response.context_data["household"]
-        finalise_due(household=household)
         response.template_name = "admin/cases/household/statement.html"
         response.context_data["open_cases"] = list(
             household.cases.filter(state__in=Case.OPEN_STATES).select_related("recorded_by").order_by("-id")[:50]
         )
         return response
+
+    def before_statement(self, request, household):
+        # A case whose notice has ended reaches the ledger before the statement is read.
+        if finalise_due(household=household):
+            return self._household(request, household.pk)
+        return household
 
     def record_write(self, request, *, households, evidence=(), **fields):
         outcome = record(households=households, by=request.user, files=evidence, **fields)

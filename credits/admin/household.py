@@ -137,6 +137,7 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         household = self._household(request, object_id)
         if not request.user.has_perm("credits.view_entry"):
             raise PermissionDenied
+        household = self.before_statement(request, household)
         paginator = Paginator(statement(household), STATEMENT_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         can_record = household.active and self.has_record_permission(request, household)
@@ -277,6 +278,11 @@ class HouseholdLedgerAdmin(RosterAdminMixin, HouseholdAdmin):
         household = get_object_or_404(households, pk=object_id)
         if write and not self.has_record_permission(request, household):
             raise PermissionDenied
+        return household
+
+    def before_statement(self, request, household: Household) -> Household:
+        """The household as its statement is to show it. An app above the ledger (`cases`) first
+        writes what has fallen due, and reads the household again if it did."""
         return household
 
     def _stars(self, household) -> int:

@@ -164,6 +164,21 @@ def test_reading_a_case_past_its_deadline_finalises_it(client, alice, a1, deduct
     assert scores(a1) == [(95, 95)]
 
 
+def test_the_statement_shows_a_case_whose_notice_ended_as_recorded(client, alice, a1, deduction):
+    (case,) = record(households=[a1], rule=deduction, occurred_on=timezone.localdate(), by=alice).cases
+    Case.objects.filter(pk=case.pk).update(notice_ends_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(alice)
+
+    response = client.get(reverse("admin:households_household_statement", args=[a1.pk]))
+
+    # Finalised before the page was read: its entry and the score it left are on the page, and it
+    # is no longer among the open cases.
+    entry = Case.objects.get(pk=case.pk).entry
+    assert response.context["rows"][0]["pk"] == str(entry.pk)
+    assert response.context["household"].score == 95
+    assert response.context["open_cases"] == []
+
+
 def test_a_clerk_keeps_their_villages_settings_but_not_its_reviewers(client, alice, village_a, village_b, rita):
     client.force_login(alice)
     # 农丰村 has its row (the rita fixture made it) and 永丰村 is not Alice's: nothing to add.
