@@ -33,9 +33,9 @@ from cases.services import (
 from credits.admin.entry import signed_points
 from credits.admin.household import HouseholdLedgerAdmin
 from credits.admin.pages import admin_page
-from households.admin import AppendOnlyAdmin, HouseholdRowSearch, ScopedAdmin, may_write, person
+from households.admin import AppendOnlyAdmin, HouseholdRowSearch, ScopedAdmin, may_write, person, writable_village_ids
 from households.errors import DomainError
-from households.models import Household
+from households.models import Household, Village
 from households.selectors import villages_for
 
 State = Case.State
@@ -346,7 +346,14 @@ class ProcessSettingsAdmin(ScopedAdmin):
         ).select_related("village")
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and bool(self._villages_without_settings(request))
+        # Asked on every admin page (the sidebar's "Add"): the villages in the user's care are
+        # known by then, and one row tells whether any still lacks its settings.
+        if not super().has_add_permission(request):
+            return False
+        villages = Village.objects.all()
+        if not request.user.is_superuser:
+            villages = villages.filter(pk__in=writable_village_ids(request))
+        return villages.filter(process_settings__isnull=True).exists()
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

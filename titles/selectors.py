@@ -132,7 +132,8 @@ def is_county_officer(user, county: County | None) -> bool:
 def titles_of(household: Household) -> list[Title]:
     """The household's titles, newest year first, the highest level first within a year; one query."""
     order = {Level.COUNTY: 0, Level.TOWN: 1, Level.VILLAGE: 2}
-    titles = list(Title.objects.filter(household=household))
+    # Sorted here, so not by the model's order (which joins the village): one title a year and level.
+    titles = list(Title.objects.filter(household=household).order_by())
     return sorted(titles, key=lambda title: (-title.year, order[title.level]))
 
 
