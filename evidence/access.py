@@ -19,15 +19,26 @@ from households.selectors import villages_for
 SESSION_KEY = "evidence"
 # Households one browser may hold open at once; the oldest grant goes first.
 MAX_GRANTS = 20
+# A grant given this recently is not given again: paging through the record, or reloading it,
+# would otherwise write the session at every page for a minute's difference.
+REGRANT_AFTER_SECONDS = 60
 
 
 def evidence_grant(request, household: Household) -> None:
     """Let this browser's session open `household`'s evidence for the lookup's grant minutes."""
     now = timezone.now().timestamp()
+    lasts = settings.XIANGFENG_LOOKUP_GRANT_MINUTES * 60
+    given = _grants(request).get(str(household.pk))
+    if (
+        isinstance(given, dict)
+        and given.get("until", 0) - now > max(lasts - REGRANT_AFTER_SECONDS, 0)
+        and constant_time_compare(str(given.get("mark", "")), _mark(household))
+    ):
+        return
     grants = {key: grant for key, grant in _grants(request).items() if grant.get("until", 0) > now}
     grants.pop(str(household.pk), None)
     grants[str(household.pk)] = {
-        "until": now + settings.XIANGFENG_LOOKUP_GRANT_MINUTES * 60,
+        "until": now + lasts,
         "mark": _mark(household),
     }
     request.session[SESSION_KEY] = dict(list(grants.items())[-MAX_GRANTS:])

@@ -42,9 +42,9 @@ def test_it_refuses_to_save_a_session_deleted_meanwhile():
     assert not Session.objects.exists()
 
 
-def test_a_request_whose_session_was_deleted_meanwhile_is_answered_400(client, a1):
-    url = reverse("lookup_card", args=[a1.card_token])
-    client.get(url)  # the evidence grant makes a session
+def test_a_request_whose_session_was_deleted_meanwhile_is_answered_400(client, a1, a2):
+    client.get(reverse("lookup_card", args=[a1.card_token]))  # the evidence grant makes a session
+    url = reverse("lookup_card", args=[a2.card_token])  # and another household's changes it
     real_load = SessionStore.load
 
     def load_then_lose(self):

@@ -1,10 +1,17 @@
 """Serving evidence: to the village's clerks, the town's officers, superusers and the household's
 own lookup session; a plain 404 to everyone else, a copied URL included, and never from /media/."""
 
-import pytest
-from django.test import Client
-from django.urls import reverse
+from datetime import timedelta
+from unittest import mock
 
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.access import REGRANT_AFTER_SECONDS, SESSION_KEY
 from evidence.services import evidence_add
 from households.services import household_card_reissue, household_set_pin
 from tests.factories import UserFactory
@@ -161,3 +168,35 @@ def test_a_new_pin_ends_the_access_the_old_one_gave(evidence, a1, alice, client)
     household_set_pin(household=a1, pin="1357", by=alice)
 
     assert client.get(evidence.get_absolute_url()).status_code == 404
+
+
+def session_writes(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(query["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in query["sql"] for query in queries)
+
+
+def test_reading_the_record_again_within_a_minute_leaves_the_session_alone(evidence, a1, client):
+    url = reverse("lookup_card", args=[a1.card_token])
+    assert session_writes(client, url) == 1
+    granted = client.session[SESSION_KEY][str(a1.pk)]["until"]
+
+    assert session_writes(client, url) == 0
+    assert session_writes(client, f"{url}?page=2") == 0
+    assert client.get(evidence.get_absolute_url()).status_code == 200
+
+    # A minute on, the grant is given again, to last its full time from then.
+    later = timezone.now() + timedelta(seconds=REGRANT_AFTER_SECONDS + 1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert session_writes(client, url) == 1
+    assert client.session[SESSION_KEY][str(a1.pk)]["until"] > granted + REGRANT_AFTER_SECONDS
+
+
+def test_a_new_card_is_granted_again_at_once(evidence, a1, alice, client):
+    client.get(reverse("lookup_card", args=[a1.card_token]))
+
+    household_card_reissue(household=a1, by=alice)
+    a1.refresh_from_db()
+    assert session_writes(client, reverse("lookup_card", args=[a1.card_token])) == 1
+
+    assert client.get(evidence.get_absolute_url()).status_code == 200
