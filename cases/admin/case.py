@@ -2,7 +2,6 @@
 
 Cases are written only by `cases.services`: the list and the case page are read-only, and the
 approve, not-approve and decide pages each call one service and show its refusal as a form error.
-Each village's notice and approval settings have their own page, kept by its clerks.
 """
 
 from django.contrib import admin, messages
@@ -14,13 +13,12 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from cases.forms import AdjustWithEvidenceForm, DecideForm, RecordWithEvidenceForm, RejectForm
-from cases.models import Case, ProcessSettings
+from cases.forms import DecideForm, RejectForm
+from cases.models import Case
 from cases.selectors import cases_for, reviewer_village_ids
 from cases.services import (
-    adjust,
     case_approve,
     case_decide,
     case_finalise,
@@ -28,14 +26,11 @@ from cases.services import (
     finalise_due,
     is_reviewer,
     may_approve,
-    record,
 )
 from credits.admin.entry import signed_points
-from credits.admin.household import HouseholdLedgerAdmin
 from credits.admin.pages import admin_page
-from households.admin import AppendOnlyAdmin, HouseholdRowSearch, ScopedAdmin, may_write, person, writable_village_ids
+from households.admin import AppendOnlyAdmin, HouseholdRowSearch, person
 from households.errors import DomainError
-from households.models import Household, Village
 from households.selectors import villages_for
 
 State = Case.State
@@ -307,146 +302,3 @@ def _done_message(case: Case) -> str:
     if case.state == State.LAPSED:
         return _("Case #%(case)s could not be recorded: %(reason)s") % {"case": case.pk, "reason": case.ledger_refusal}
     return str(case)
-
-
-@admin.register(ProcessSettings)
-class ProcessSettingsAdmin(ScopedAdmin):
-    """Each village's notice and approval settings; a village without a row follows the defaults.
-
-    A village's clerks add and change its row; who reviews it, like who keeps it, is the
-    superuser's to say. Officers and reviewers read.
-    """
-
-    list_display = (
-        "village",
-        "notice_deductions",
-        "notice_days",
-        "approval_threshold",
-        "approve_adjustments",
-        "board_days",
-        "board_shows_pending",
-    )
-    list_select_related = ("village",)
-    filter_horizontal = ("reviewers",)
-    fieldsets = (
-        (None, {"fields": ("village",)}),
-        (
-            gettext_lazy("Notice period"),
-            {"fields": ("notice_deductions", "notice_negative_adjustments", "notice_days")},
-        ),
-        (gettext_lazy("Second pair of eyes"), {"fields": ("approval_threshold", "approve_adjustments", "reviewers")}),
-        (gettext_lazy("Deductions on the board"), {"fields": ("board_days", "board_shows_pending")}),
-    )
-    LIMITS = {"notice_days": (1, 60), "board_days": (1, 365), "approval_threshold": (1, 10_000)}
-
-    def get_queryset(self, request):
-        user = request.user
-        return ProcessSettings.objects.filter(
-            Q(village__in=villages_for(user)) | Q(village_id__in=reviewer_village_ids(user))
-        ).select_related("village")
-
-    def has_add_permission(self, request):
-        # Asked on every admin page (the sidebar's "Add"): the villages in the user's care are
-        # known by then, and one row tells whether any still lacks its settings.
-        if not super().has_add_permission(request):
-            return False
-        villages = Village.objects.all()
-        if not request.user.is_superuser:
-            villages = villages.filter(pk__in=writable_village_ids(request))
-        return villages.filter(process_settings__isnull=True).exists()
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or may_write(request, obj.village_id)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = () if obj is None else ("village",)
-        # Who reviews a village, like who keeps it, is the superuser's to say.
-        return readonly if request.user.is_superuser else (*readonly, "reviewers")
-
-    def _villages_without_settings(self, request):
-        return villages_for(request.user, write=True).exclude(process_settings__isnull=False)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "village":
-            kwargs["queryset"] = self._villages_without_settings(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in self.LIMITS:
-            kwargs["min_value"], kwargs["max_value"] = self.LIMITS[db_field.name]
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-class HouseholdCasesAdmin(HouseholdLedgerAdmin):
-    """The ledger's household pages, their writes routed by the village's notice and approval
-    settings, with photos or documents as evidence (one household's page; a batch takes none)."""
-
-    record_form = RecordWithEvidenceForm
-    adjust_form = AdjustWithEvidenceForm
-
-    def statement_view(self, request, object_id):
-        """The statement, with the household's open cases above it (a fixed number of queries)."""
-        response = super().statement_view(request, object_id)
-        household = response.context_data["household"]
-        response.template_name = "admin/cases/household/statement.html"
-        response.context_data["open_cases"] = list(
-            household.cases.filter(state__in=Case.OPEN_STATES).select_related("recorded_by").order_by("-id")[:50]
-        )
-        return response
-
-    def before_statement(self, request, household):
-        # A case whose notice has ended reaches the ledger before the statement is read.
-        if finalise_due(household=household):
-            return self._household(request, household.pk)
-        return household
-
-    def record_write(self, request, *, households, evidence=(), **fields):
-        outcome = record(households=households, by=request.user, files=evidence, **fields)
-        self._say_held(request, outcome.cases)
-        return outcome.entries
-
-    def adjust_write(self, request, *, household, points, reason, occurred_on, evidence=()):
-        outcome = adjust(
-            household=household,
-            points=points,
-            reason=reason,
-            occurred_on=occurred_on,
-            files=evidence,
-            by=request.user,
-        )
-        self._say_held(request, outcome.cases)
-        return outcome.entries
-
-    def _say_held(self, request, cases):
-        """Which households wait, and for what: nothing of it is in their points yet."""
-        if not cases:
-            return
-        names = "、".join(str(case.household) for case in cases)
-        first = cases[0]
-        if first.state == State.APPROVAL:
-            message = ngettext(
-                "Not yet recorded: %(households)s waits for approval by another clerk or a reviewer.",
-                "Not yet recorded: %(households)s wait for approval by another clerk or a reviewer.",
-                len(cases),
-            )
-            params = {"households": names}
-        else:
-            message = ngettext(
-                "Not yet recorded: %(households)s is in notice until %(deadline)s, and is recorded then "
-                "unless the household objects.",
-                "Not yet recorded: %(households)s are in notice until %(deadline)s, and are recorded then "
-                "unless a household objects.",
-                len(cases),
-            )
-            deadline = formats.date_format(timezone.localtime(first.notice_ends_at), "SHORT_DATETIME_FORMAT")
-            params = {"households": names, "deadline": deadline}
-        self.message_user(request, message % params, messages.WARNING)
-
-
-admin.site.unregister(Household)
-admin.site.register(Household, HouseholdCasesAdmin)
