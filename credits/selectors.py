@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from config.db import plan_once_cursor
 from credits import chain, chain_sql
 from credits.models import Catalogue, CatalogueVersion, Entry, Rule, YearScore
 from households.models import Household, Village
@@ -197,7 +198,8 @@ def standing(household: Household, *, year: int, year_points: int | None = None)
     if mine is None:
         mine = YearScore.objects.filter(household=household, year=year).values_list("points", flat=True).first() or 0
     params = {"village": household.village_id, "year": year, "mine": mine, "score": household.score}
-    with connection.cursor() as cursor:
+    # Planned once a connection: planning it cost as much as running it (1.6 ms at 1,000,000 households).
+    with plan_once_cursor() as cursor:
         cursor.execute(STANDING_SQL.format(rows=STANDING_ROWS_SQL if mine < 0 else "0"), params)
         households, ahead, year_ahead, closed_ahead, active_rows = cursor.fetchone()
     year_ahead -= closed_ahead

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import QuerySet
 
-from credits.services.posting import prepared_cursor
+from config.db import plan_once_cursor
 from exchange.models import Product, Redemption, Shop
 from households.models import Household, Village
 from households.selectors import villages_for
@@ -31,7 +31,7 @@ def counter_visit(user, shop_id: int, household_id: int) -> tuple[Shop, Househol
     or on another shop's shopkeeper."""
     if not user.is_authenticated or not user.is_active:
         return None
-    with _cursor() as cursor:
+    with plan_once_cursor() as cursor:
         cursor.execute(_visit_sql(), [household_id, shop_id, user.is_superuser, user.pk])
         row = cursor.fetchone()
         if row is None:
@@ -49,10 +49,6 @@ def counter_visit(user, shop_id: int, household_id: int) -> tuple[Shop, Househol
         products = [Product.from_db(connection.alias, [f.attname for f in Product._meta.concrete_fields], r)
                     for r in cursor.fetchall()]  # fmt: skip
     return shop, household, products
-
-
-def _cursor():
-    return prepared_cursor() if connection.vendor == "postgresql" else connection.cursor()
 
 
 @functools.cache

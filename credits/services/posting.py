@@ -17,12 +17,12 @@ SQLite keeps the plain path: it has no data-modifying CTE, and no network to sav
 """
 
 import functools
-from contextlib import contextmanager
 from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
+from config.db import prepared_cursor
 from credits import chain
 from credits.models import Catalogue, CatalogueVersion, Domain, Entry, Rule, YearScore
 from credits.services.awards import last_award_sql
@@ -34,63 +34,6 @@ Kind = Entry.Kind
 
 def fast() -> bool:
     return connection.vendor == "postgresql"
-
-
-@contextmanager
-def prepared_cursor():
-    """A cursor of Django's connection (its transaction, its logging and wrappers) whose statements
-    PostgreSQL plans once a connection and keeps (a named prepared statement per SQL text and
-    parameter types, psycopg's cache of `prepared_max` per connection), where Django's own cursors
-    bind parameters on the client and have every statement planned anew.
-
-    For the posting path's statements only: their SQL is built once a shape and casts every
-    parameter whose type the statement does not fix. Prepared statements live in the database
-    session: they survive between requests with CONN_MAX_AGE, are made again on a new connection, and
-    psycopg drops them all on a ROLLBACK (a refusal) and makes them again on the next posting.
-    Behind PgBouncer in transaction pooling, set its `max_prepared_statements` (PgBouncer 1.21 or
-    later), or statements prepared on one server connection are looked for on another."""
-    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not a look-up through `connection` each time
-    db.ensure_connection()
-    raw = db.connection
-    if raw.prepare_threshold is None:
-        # Django turns psycopg's preparing off (None) for every cursor; its own cursors bind on the
-        # client and are never prepared whatever this says, so only `_preparing`'s are affected.
-        raw.prepare_threshold = _NEVER_BY_COUNT
-    preparing, logged = _preparing()
-    cursor = preparing(raw)
-    wrapped = logged(cursor, db) if db.queries_logged else db.make_cursor(cursor)
-    try:
-        yield wrapped
-    finally:
-        cursor.close()
-
-
-# psycopg prepares a statement after this many runs; `_preparing` asks on the first one anyway.
-_NEVER_BY_COUNT = 2**31 - 1
-
-
-@functools.cache
-def _preparing():
-    """psycopg's server-binding cursor (as Django's backend subclasses it), each statement prepared
-    on its first run, and Django's logging wrapper for it. Made on first use: the PostgreSQL backend
-    is not imported on SQLite."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
-    from django.db.backends.utils import CursorDebugWrapper
-
-    class Preparing(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            kwargs.setdefault("prepare", True)
-            return super().execute(query, params, **kwargs)
-
-    class Logged(CursorDebugWrapper):
-        """Logs (DEBUG, `CaptureQueriesContext`) the statement with its parameters written in, as for
-        Django's own cursors: psycopg keeps no text of a prepared statement's run to read back."""
-
-        def execute(self, sql, params=None):
-            with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
-                return super(CursorDebugWrapper, self).execute(sql, params)
-
-    return Preparing, Logged
 
 
 def _q(name: str) -> str:
