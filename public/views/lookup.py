@@ -30,7 +30,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.addresses import client_address
 from activities.selectors import household_signups, open_for_signup
-from cases.selectors import household_cases
+from cases.models import Case
+from cases.selectors import HOUSEHOLD_CASES, household_cases
 from cases.services import case_object, finalise_due
 from claims.selectors import household_claims, household_reports
 from credits.models import Entry
@@ -177,9 +178,15 @@ def _record(request, household: Household, *, year: int, by_pin: bool):
     record finalises its cases whose notice period has ended (the cron job may not have run yet).
     `household` comes with `year_points`, its points of `year`.
     """
-    if finalise_due(household=household):
+    now = timezone.now()
+    cases = household_cases(household, now=now)
+    # The published cases hold every case in notice, unless the list is full: only when one of
+    # them is due, or it is full, is the database asked for the due ones.
+    due = any(case.state == Case.State.NOTICE and case.notice_ends_at <= now for case in cases)
+    if (due or len(cases) >= HOUSEHOLD_CASES) and finalise_due(household=household, now=now):
         household.refresh_from_db(fields=["score", "balance", "chain_head"])
         household.year_points = year_points_of([household.pk], year)[household.pk]
+        cases = household_cases(household, now=now)
     levels = star_levels(household.village_id)
     stars = stars_for_year(household.year_points, levels)
     most_stars = max((level for level, _min in levels), default=0)
@@ -205,7 +212,7 @@ def _record(request, household: Household, *, year: int, by_pin: bool):
         "grant_minutes": settings.XIANGFENG_LOOKUP_GRANT_MINUTES,
         "fingerprint": household_fingerprint(household, at=shown_at),
         "fingerprint_at": shown_at,
-        "cases": _with_objection_urls(household_cases(household), household, by_pin=by_pin),
+        "cases": _with_objection_urls(cases, household, by_pin=by_pin),
         "objection_form": ObjectionForm(),
         "claims": household_claims(household),
         "reports": household_reports(household),
@@ -213,7 +220,7 @@ def _record(request, household: Household, *, year: int, by_pin: bool):
         # The village's activities open for sign-up, and the household's own sign-ups: a query each.
         "open_activities": list(open_for_signup(household.village_id, household=household)[:ACTIVITIES_SHOWN]),
         "signups": list(household_signups(household)[:ACTIVITIES_SHOWN]),
-        "now": timezone.now(),
+        "now": now,
     }
     if show == "redemptions":
         page = Paginator(household_redemptions(household), PAGE_SIZE).get_page(request.GET.get("page"))

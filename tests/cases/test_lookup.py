@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from cases.selectors import HOUSEHOLD_CASES
 from cases.services import case_approve, case_decide, case_object, record
 from tests.credits.ledger import scores
 from tests.public.test_lookup import PIN, a1_pin, card_url, look_up  # noqa: F401 (a1_pin is a fixture)
@@ -92,6 +93,21 @@ def test_reading_the_record_after_the_deadline_finalises_the_case(client, a1, ca
     case.refresh_from_db()
     assert case.state == State.FINAL
     assert 'id="lk-balance">95<' in page
+
+
+def test_reading_the_record_finalises_a_due_case_older_than_the_cases_it_shows(client, a1, alice, case, deduction):
+    # The record shows the newest HOUSEHOLD_CASES cases, all of them waiting still.
+    newer = [
+        record(households=[a1], rule=deduction, occurred_on=timezone.localdate(), by=alice).cases[0]
+        for _n in range(HOUSEHOLD_CASES)
+    ]
+    Case.objects.filter(pk=case.pk).update(notice_ends_at=timezone.now() - timedelta(minutes=1))
+
+    response = client.get(card_url(a1))
+
+    case.refresh_from_db()
+    assert case.state == State.FINAL and scores(a1)[-1][0] == 95
+    assert [shown.pk for shown in response.context["cases"]] == [c.pk for c in reversed(newer)]
 
 
 def test_the_household_reads_the_decision_and_its_reason(client, a1, case, rita):
