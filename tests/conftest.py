@@ -27,14 +27,15 @@ from tests.factories import (
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser tests last, after pytest-django has put transactional tests after the others.
+    """Browser tests last, after pytest-django has put transactional tests after the others; then
+    the benches' quick runs, which have been running beside the suite since it was collected.
 
     A browser test must commit its data, so it ends with a flush that empties every table,
     including the groups and catalogue the migrations made; Django's serialized rollback cannot
     restore them under Playwright (see tests/e2e/conftest.py). Running them last keeps every
-    other test on a database as the migrations left it.
+    other test on a database as the migrations left it. The benches use databases of their own.
     """
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(key=lambda item: tuple(item.get_closest_marker(mark) is not None for mark in ("bench", "browser")))
 
 
 @pytest.fixture(autouse=True)

@@ -3,19 +3,18 @@
 The benches are scripts, not tests: they print figures and `met`/`MISSED` and never fail on a slow
 figure. What these tests hold them to is that they run to the end and that what they build is
 books the reconcile accepts (each script stops with an error otherwise). Nothing here is timed.
+Each test names its run with the `bench` mark; the runs start together when the suite is collected
+and go on beside the other tests (tests/bench/conftest.py), and these tests come last.
 The scripts that build their history with PostgreSQL's SQL (`generate_series`, window sums, COPY)
 run when the suite runs on PostgreSQL; the others on SQLite as well.
 """
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
 needs_postgresql = pytest.mark.skipif(not PG_URL, reason="this bench builds its history with PostgreSQL's SQL")
 
@@ -26,105 +25,63 @@ def bench_url(suffix: str) -> str:
     return parts._replace(path=f"/test_{parts.path.lstrip('/')}_{suffix}_bench").geturl()
 
 
-def run(script: str, *args: str, database_url: str, tmp_path: Path) -> str:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url,
-        "TMPDIR": str(tmp_path),
-    }
-    done = subprocess.run(
-        [sys.executable, ROOT / "bench" / script, "--quick", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, f"bench/{script} --quick failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
-    return done.stdout
+@pytest.mark.bench("ledger.py")
+def test_it_runs_the_ledger_bench_on_sqlite(bench_output):
 
-
-def test_it_runs_the_ledger_bench_on_sqlite(tmp_path):
-    out = run("ledger.py", database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}", tmp_path=tmp_path)
-
-    assert "a) batch award" in out and "SQLite" in out
-    assert "admin page,  2,000 entries, last page" in out
+    assert "a) batch award" in bench_output and "SQLite" in bench_output
+    assert "admin page,  2,000 entries, last page" in bench_output
 
 
 @needs_postgresql
-def test_it_runs_the_ledger_bench_with_its_reconcile_on_postgresql(tmp_path):
-    out = run("ledger.py", database_url=bench_url("ledger"), tmp_path=tmp_path)
+@pytest.mark.bench("ledger.py", database_url=bench_url("ledger"))
+def test_it_runs_the_ledger_bench_with_its_reconcile_on_postgresql(bench_output):
 
-    assert "manage.py reconcile" in out
-    assert "the reconcile reported exactly those 3 households" in out
+    assert "manage.py reconcile" in bench_output
+    assert "the reconcile reported exactly those 3 households" in bench_output
 
 
-def test_it_runs_the_counter_bench_on_sqlite(tmp_path):
-    out = run(
-        "counter.py",
-        "--only",
-        "sqlite",
-        "--seconds",
-        "1",
-        "--clients",
-        "2",
-        "--workers",
-        "2",
-        database_url=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-        tmp_path=tmp_path,
-    )
+@pytest.mark.bench("counter.py", "--only", "sqlite", "--seconds", "1", "--clients", "2", "--workers", "2")
+def test_it_runs_the_counter_bench_on_sqlite(bench_output):
 
-    assert "SQLite" in out and "reconcile" in out
+    assert "SQLite" in bench_output and "reconcile" in bench_output
 
 
 @needs_postgresql
-def test_it_runs_the_counter_bench_on_postgresql(tmp_path):
-    out = run(
-        "counter.py",
-        "--only",
-        "postgresql",
-        "--pg-url",
-        bench_url("counter"),
-        "--seconds",
-        "1",
-        "--clients",
-        "2",
-        "--workers",
-        "2",
-        database_url=PG_URL,
-        tmp_path=tmp_path,
-    )
+@pytest.mark.bench(
+    "counter.py", "--only", "postgresql", "--pg-url", bench_url("counter"), "--seconds", "1", "--clients", "2",
+    "--workers", "2", database_url=PG_URL,
+)  # fmt: skip
+def test_it_runs_the_counter_bench_on_postgresql(bench_output):
 
-    assert "PostgreSQL" in out
+    assert "PostgreSQL" in bench_output
 
 
 @needs_postgresql
-def test_it_runs_the_api_bench(tmp_path):
-    out = run(
-        "api.py", "--pg-url", bench_url("api"), "--seconds", "1", "--clients", "2", "--workers", "2",
-        database_url=PG_URL, tmp_path=tmp_path,
-    )  # fmt: skip
+@pytest.mark.bench(
+    "api.py", "--pg-url", bench_url("api"), "--seconds", "1", "--clients", "2", "--workers", "2",
+    database_url=PG_URL,
+)  # fmt: skip
+def test_it_runs_the_api_bench(bench_output):
 
-    assert "redemptions" in out
+    assert "redemptions" in bench_output
 
 
 @needs_postgresql
-def test_it_runs_the_lookup_bench_on_a_county_that_reconciles(tmp_path):
-    out = run("lookup.py", "--lookups", "10", "--boards", "5", database_url=bench_url("lookup"), tmp_path=tmp_path)
+@pytest.mark.bench("lookup.py", "--lookups", "10", "--boards", "5", database_url=bench_url("lookup"))
+def test_it_runs_the_lookup_bench_on_a_county_that_reconciles(bench_output):
 
     checked = (
         "the generated ledger reconciles: chains, hashes, caches, reversals, years' points, months' totals "
         "and latest awards"
     )
-    assert checked in out
+    assert checked in bench_output
 
 
 @needs_postgresql
-def test_it_runs_the_clerk_bench(tmp_path):
-    out = run("clerk.py", database_url=bench_url("clerk"), tmp_path=tmp_path)
+@pytest.mark.bench("clerk.py", database_url=bench_url("clerk"))
+def test_it_runs_the_clerk_bench(bench_output):
 
-    assert "the generated ledger reconciles" in out
+    assert "the generated ledger reconciles" in bench_output
 
 
 needs_hordak = pytest.mark.skipif(
@@ -134,16 +91,16 @@ needs_hordak = pytest.mark.skipif(
 
 @needs_postgresql
 @needs_hordak
-def test_it_runs_the_posting_bench_beside_hordak(tmp_path):
-    out = run("posting.py", database_url=bench_url("posting"), tmp_path=tmp_path)
+@pytest.mark.bench("posting.py", database_url=bench_url("posting"))
+def test_it_runs_the_posting_bench_beside_hordak(bench_output):
 
-    assert "entry_record / hordak" in out and "The ledger reconciles after the run." in out
+    assert "entry_record / hordak" in bench_output and "The ledger reconciles after the run." in bench_output
 
 
 @needs_postgresql
 @needs_hordak
-def test_it_runs_the_balance_read_bench_beside_hordak(tmp_path):
-    out = run("balance.py", database_url=bench_url("balance"), tmp_path=tmp_path)
+@pytest.mark.bench("balance.py", database_url=bench_url("balance"))
+def test_it_runs_the_balance_read_bench_beside_hordak(bench_output):
 
-    assert "200 postings: Xiangfeng" in out and "10 postings: Xiangfeng" in out
-    assert "hordak get_balance()" in out
+    assert "200 postings: Xiangfeng" in bench_output and "10 postings: Xiangfeng" in bench_output
+    assert "hordak get_balance()" in bench_output
