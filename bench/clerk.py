@@ -48,7 +48,7 @@ from django.test.utils import override_settings  # noqa: E402
 from import_export.formats.base_formats import XLSX  # noqa: E402
 
 from bench.county import check, generate_county  # noqa: E402
-from bench.pages import bench_database, fetch, print_rows, row, sample  # noqa: E402
+from bench.pages import bench_database, clerk_of, fetch, print_rows, row, sample  # noqa: E402
 from credits.models import Entry, RosterImport  # noqa: E402
 from credits.roster import HouseholdImportResource  # noqa: E402
 from credits.services.rosters import (  # noqa: E402
@@ -96,13 +96,6 @@ def main() -> None:
             with bench_database("_bench_clerk", keep=args.keep or args.reuse, reuse=args.reuse):
                 rows += bench_town(quick=args.quick, reuse=args.reuse, households=args.households, repeat=args.repeat)
     print_report(rows, quick=args.quick)
-
-
-def clerk_of(village) -> User:
-    user, _created = User.objects.get_or_create(username=f"clerk-{village.code}", defaults={"is_staff": True})
-    user.groups.add(Group.objects.get(name="clerk"))
-    village.clerks.add(user)
-    return user
 
 
 # --- a) the import ------------------------------------------------------------------------------

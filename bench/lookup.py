@@ -47,7 +47,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -56,7 +56,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.county import County, check, generate_county  # noqa: E402
-from bench.pages import bench_database, fetch, print_rows, row, sample  # noqa: E402
+from bench.pages import bench_database, clerk_of, fetch, print_rows, row, sample  # noqa: E402
 from credits.models import Entry, YearScore  # noqa: E402
 from credits.selectors import standing, statement, year_points_by_domain  # noqa: E402
 from households.models import Household, Village  # noqa: E402
@@ -232,13 +232,6 @@ def statement_rows(who: str, user, households, sizes, *, plans: bool) -> list[di
     if plans:
         rows[0]["explain"] = explain([lambda h=household: fetch(client, url(h)) for household in households[-20:]])
     return rows
-
-
-def clerk_of(village) -> User:
-    user, _created = User.objects.get_or_create(username=f"clerk-{village.code}", defaults={"is_staff": True})
-    user.groups.add(Group.objects.get(name="clerk"))
-    village.clerks.add(user)
-    return user
 
 
 # --- measuring -----------------------------------------------------------------------------------------

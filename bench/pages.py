@@ -8,6 +8,7 @@ import statistics
 import time
 
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -41,6 +42,14 @@ class bench_database:
             connection.creation.destroy_test_db(self.old_name, verbosity=0)
         connection.close()
         settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = self.base
+
+
+def clerk_of(village) -> User:
+    """The village's clerk, as the pages see one: staff in the clerk group, keeping the village."""
+    user, _created = User.objects.get_or_create(username=f"clerk-{village.code}", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name="clerk"))
+    village.clerks.add(user)
+    return user
 
 
 def fetch(client, url: str):
