@@ -28,14 +28,15 @@ def evidence_grant(request, household: Household) -> None:
     """Let this browser's session open `household`'s evidence for the lookup's grant minutes."""
     now = timezone.now().timestamp()
     lasts = settings.XIANGFENG_LOOKUP_GRANT_MINUTES * 60
-    given = _grants(request).get(str(household.pk))
+    held = _grants(request)
+    given = held.get(str(household.pk))
     if (
         isinstance(given, dict)
         and given.get("until", 0) - now > max(lasts - REGRANT_AFTER_SECONDS, 0)
         and constant_time_compare(str(given.get("mark", "")), _mark(household))
     ):
         return
-    grants = {key: grant for key, grant in _grants(request).items() if grant.get("until", 0) > now}
+    grants = {key: grant for key, grant in held.items() if grant.get("until", 0) > now}
     grants.pop(str(household.pk), None)
     grants[str(household.pk)] = {
         "until": now + lasts,
